@@ -1,0 +1,262 @@
+/* Handlers: every element's built-in ones (Click's name, class, config,
+ * ports, handlers, plus drop reasons), the router-wide ones (version, config,
+ * flatconfig, list, classes, requirements, stop), and lookup by
+ * "element.handler". */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build-config.h"
+#include "master.h"
+#include "router.h"
+
+/* ---- Element defaults */
+
+static int read_name(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
+{
+	cabo_strbuf_puts(out, e->name);
+	return 0;
+}
+
+static int read_class(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
+{
+	cabo_strbuf_puts(out, e->cls->name);
+	return 0;
+}
+
+static int read_config(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
+{
+	cabo_strbuf_puts(out, e->config);
+	return 0;
+}
+
+/* Click's format: "N input(s)", then one line per port with its processing
+ * and the ports it connects to; the same for outputs. */
+static void describe_side(struct cabo_element *e, bool output, struct cabo_strbuf *out)
+{
+	const struct cabo_router *r = e->router;
+	unsigned n = output ? e->noutputs : e->ninputs;
+	cabo_strbuf_printf(out, "%u %s%s\n", n, output ? "output" : "input", n == 1 ? "" : "s");
+	for (unsigned p = 0; p < n; p++) {
+		bool push = output ? e->outputs[p].push : e->inputs[p].push;
+		cabo_strbuf_puts(out, push ? "push\t" : "pull\t");
+		const char *sep = "";
+		for (unsigned k = 0; k < r->config.nconns; k++) {
+			const struct cabo_conn *c = &r->config.conns[k];
+			if (output && c->from == e->index && c->from_port == p)
+				cabo_strbuf_printf(out, "%s[%u] %s", sep, c->to_port, r->elements[c->to]->name);
+			else if (!output && c->to == e->index && c->to_port == p)
+				cabo_strbuf_printf(out, "%s%s [%u]", sep, r->elements[c->from]->name, c->from_port);
+			else
+				continue;
+			sep = ", ";
+		}
+		cabo_strbuf_putc(out, '\n');
+	}
+}
+
+static int read_ports(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
+{
+	describe_side(e, false, out);
+	describe_side(e, true, out);
+	return 0;
+}
+
+static int read_handlers(struct cabo_element *e, const void *arg, struct cabo_strbuf *out);
+
+/* VPP-style error counters: one line per drop reason, "count reason". */
+static int read_drops_by_reason(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
+{
+	for (unsigned i = 0; i < e->ndrop_reasons; i++)
+		cabo_strbuf_printf(out, "%" PRIu64 " %s\n", e->drops[i], e->cls->drop_reasons[i]);
+	return 0;
+}
+
+static const struct cabo_handler default_handlers[] = {
+	{ "name", read_name, NULL, NULL, 0 },
+	{ "class", read_class, NULL, NULL, 0 },
+	{ "config", read_config, NULL, NULL, 0 },
+	{ "ports", read_ports, NULL, NULL, 0 },
+	{ "handlers", read_handlers, NULL, NULL, 0 },
+	{ "drop_reasons", read_drops_by_reason, NULL, NULL, 0 },
+	{ NULL, NULL, NULL, NULL, 0 },
+};
+
+const struct cabo_handler *cabo_element_handler(struct cabo_element *e, const char *name)
+{
+	for (const struct cabo_handler *h = e->cls->handlers; h && h->name; h++)
+		if (strcmp(h->name, name) == 0)
+			return h;
+	for (const struct cabo_handler *h = default_handlers; h->name; h++)
+		if (strcmp(h->name, name) == 0)
+			return h;
+	return NULL;
+}
+
+static void list_handler(const struct cabo_handler *h, struct cabo_strbuf *out)
+{
+	cabo_strbuf_printf(out, "%s\t%s%s\n", h->name, h->read ? "r" : "", h->write ? "w" : "");
+}
+
+static int read_handlers(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
+{
+	for (const struct cabo_handler *h = default_handlers; h->name; h++)
+		list_handler(h, out);
+	for (const struct cabo_handler *h = e->cls->handlers; h && h->name; h++)
+		list_handler(h, out);
+	return 0;
+}
+
+/* ---- Router-wide handlers */
+
+struct router_handler {
+	const char *name;
+	int (*read)(struct cabo_router *r, struct cabo_strbuf *out);
+	int (*write)(struct cabo_router *r, const char *value, struct cabo_errh *errh);
+};
+
+static int read_version(struct cabo_router *r, struct cabo_strbuf *out)
+{
+	cabo_strbuf_puts(out, PACKAGE_VERSION);
+	return 0;
+}
+
+static int read_source(struct cabo_router *r, struct cabo_strbuf *out)
+{
+	cabo_strbuf_puts(out, r->source_text);
+	return 0;
+}
+
+static int read_flatconfig(struct cabo_router *r, struct cabo_strbuf *out)
+{
+	char *flat = cabo_config_unparse(&r->config);
+	cabo_strbuf_puts(out, flat);
+	free(flat);
+	return 0;
+}
+
+static int read_list(struct cabo_router *r, struct cabo_strbuf *out)
+{
+	cabo_strbuf_printf(out, "%u\n", r->nelements);
+	for (unsigned i = 0; i < r->nelements; i++)
+		cabo_strbuf_printf(out, "%s\n", r->elements[i]->name);
+	return 0;
+}
+
+static int read_classes(struct cabo_router *r, struct cabo_strbuf *out)
+{
+	for (unsigned i = 0; i < cabo_nelement_classes; i++)
+		cabo_strbuf_printf(out, "%s\n", cabo_element_classes[i]->name);
+	return 0;
+}
+
+static int read_requirements(struct cabo_router *r, struct cabo_strbuf *out)
+{
+	for (unsigned i = 0; i < r->config.nrequirements; i++)
+		cabo_strbuf_printf(out, "%s\n", r->config.requirements[i]);
+	return 0;
+}
+
+static int write_stop(struct cabo_router *r, const char *value, struct cabo_errh *errh)
+{
+	cabo_router_request_stop(r);
+	return 0;
+}
+
+static const struct router_handler router_handlers[] = {
+	{ "version", read_version, NULL },
+	{ "config", read_source, NULL },
+	{ "flatconfig", read_flatconfig, NULL },
+	{ "list", read_list, NULL },
+	{ "classes", read_classes, NULL },
+	{ "requirements", read_requirements, NULL },
+	{ "stop", NULL, write_stop },
+	{ NULL, NULL, NULL },
+};
+
+static const struct router_handler *router_handler(const char *name)
+{
+	for (const struct router_handler *h = router_handlers; h->name; h++)
+		if (strcmp(h->name, name) == 0)
+			return h;
+	return NULL;
+}
+
+/* ---- Lookup by "element.handler" */
+
+struct target {
+	struct cabo_element *element;              /* NULL for router-wide */
+	const struct cabo_handler *handler;
+	const struct router_handler *global;
+};
+
+static int resolve(struct cabo_router *r, const char *spec, struct target *t,
+		   struct cabo_errh *errh)
+{
+	memset(t, 0, sizeof *t);
+	const char *dot = strchr(spec, '.');
+	if (!dot) {
+		t->global = router_handler(spec);
+		if (!t->global)
+			return cabo_errh_error(errh, "no handler named '%s'", spec);
+		return 0;
+	}
+	char *ename = cabo_xstrndup(spec, (size_t)(dot - spec));
+	t->element = cabo_router_find(r, ename);
+	free(ename);
+	if (!t->element)
+		return cabo_errh_error(errh, "no element named '%.*s'", (int)(dot - spec), spec);
+	t->handler = cabo_element_handler(t->element, dot + 1);
+	if (!t->handler)
+		return cabo_errh_error(errh, "no handler named '%s'", spec);
+	return 0;
+}
+
+int cabo_router_read(struct cabo_router *r, const char *spec, struct cabo_strbuf *out,
+		     struct cabo_errh *errh)
+{
+	struct target t;
+	if (resolve(r, spec, &t, errh) < 0)
+		return -1;
+	if (t.global) {
+		if (!t.global->read)
+			return cabo_errh_error(errh, "handler '%s' is write-only", spec);
+		return t.global->read(r, out);
+	}
+	if (!t.handler->read)
+		return cabo_errh_error(errh, "handler '%s' is write-only", spec);
+	return t.handler->read(t.element, t.handler->arg, out);
+}
+
+int cabo_router_write(struct cabo_router *r, const char *spec, const char *value,
+		      struct cabo_errh *errh)
+{
+	struct target t;
+	if (resolve(r, spec, &t, errh) < 0)
+		return -1;
+	if (t.global) {
+		if (!t.global->write)
+			return cabo_errh_error(errh, "handler '%s' is read-only", spec);
+		return t.global->write(r, value ? value : "", errh);
+	}
+	if (!t.handler->write)
+		return cabo_errh_error(errh, "handler '%s' is read-only", spec);
+	return t.handler->write(t.element, value ? value : "", t.handler->arg, errh);
+}
+
+unsigned cabo_element_handler_names(struct cabo_element *e, const char ***out)
+{
+	unsigned n = 0;
+	for (const struct cabo_handler *h = default_handlers; h->name; h++)
+		n++;
+	for (const struct cabo_handler *h = e->cls->handlers; h && h->name; h++)
+		n++;
+	const char **names = cabo_xcalloc(n, sizeof *names);
+	unsigned i = 0;
+	for (const struct cabo_handler *h = default_handlers; h->name; h++)
+		names[i++] = h->name;
+	for (const struct cabo_handler *h = e->cls->handlers; h && h->name; h++)
+		names[i++] = h->name;
+	*out = names;
+	return n;
+}

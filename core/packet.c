@@ -1,0 +1,307 @@
+/* Packet pools, clones and copy-on-write. */
+#include "packet.h"
+
+#include <stdlib.h>
+
+#include "strbuf.h"
+
+/* ---- Pools */
+
+struct cabo_pool *cabo_pool_new(const char *name, uint32_t capacity)
+{
+	struct cabo_pool *pool = cabo_xcalloc(1, sizeof *pool);
+	pool->name = cabo_xstrdup(name);
+	pool->capacity = capacity;
+	pool->buffer_size = CABO_PACKET_BUFFER_SIZE;
+	pool->free = cabo_xcalloc(capacity, sizeof *pool->free);
+	return pool;
+}
+
+uint32_t cabo_pool_destroy(struct cabo_pool *pool)
+{
+	if (!pool)
+		return 0;
+	uint32_t leaked = cabo_pool_in_use(pool);
+	for (uint32_t i = 0; i < pool->nchunks; i++)
+		free(pool->chunks[i]);
+	free(pool->chunks);
+	free(pool->free);
+	free(pool->name);
+	free(pool);
+	return leaked;
+}
+
+/* Adds up to CABO_POOL_CHUNK packets (descriptors and buffers in one block)
+ * without exceeding the quota.  Called only when the free stack is empty, so
+ * a pool stops allocating once it has reached its working set. */
+static bool grow(struct cabo_pool *pool)
+{
+	uint32_t n = pool->capacity - pool->allocated;
+	if (n > CABO_POOL_CHUNK)
+		n = CABO_POOL_CHUNK;
+	if (!n)
+		return false;
+	size_t desc_bytes = ((size_t)n * sizeof(struct cabo_packet) + 63) & ~(size_t)63;
+	uint8_t *block = aligned_alloc(64, desc_bytes + (size_t)n * pool->buffer_size);
+	if (!block)
+		return false;
+	pool->chunks = cabo_xrealloc(pool->chunks, (pool->nchunks + 1) * sizeof *pool->chunks);
+	pool->chunks[pool->nchunks++] = block;
+	struct cabo_packet *descs = (struct cabo_packet *)block;
+	uint8_t *buffers = block + desc_bytes;
+	for (uint32_t i = 0; i < n; i++) {
+		struct cabo_packet *p = &descs[i];
+		memset(p, 0, sizeof *p);
+		p->pool = pool;
+		p->home_buffer = buffers + (size_t)i * pool->buffer_size;
+		pool->free[pool->nfree++] = p;
+	}
+	pool->allocated += n;
+	return true;
+}
+
+static void reset(struct cabo_packet *p, uint32_t length)
+{
+	p->owner = p;
+	p->buffer = p->home_buffer;
+	p->buffer_size = p->pool->buffer_size;
+	atomic_store_explicit(&p->refs, 1, memory_order_relaxed);
+	p->data = p->buffer + CABO_PACKET_HEADROOM;
+	p->length = length;
+	p->mac_offset = p->network_offset = p->transport_offset = -1;
+	memset(&p->anno, 0, sizeof p->anno);
+}
+
+static void note_use(struct cabo_pool *pool)
+{
+	uint32_t used = cabo_pool_in_use(pool);
+	if (used > pool->high_water)
+		pool->high_water = used;
+}
+
+unsigned cabo_packet_alloc_batch(struct cabo_pool *pool, uint32_t length,
+				 struct cabo_packet **out, unsigned n)
+{
+	if (length > pool->buffer_size - CABO_PACKET_HEADROOM)
+		return 0;
+	unsigned got = 0;
+	while (got < n) {
+		if (!pool->nfree && !grow(pool)) {
+			pool->alloc_failures += n - got;
+			break;
+		}
+		while (got < n && pool->nfree) {
+			struct cabo_packet *p = pool->free[--pool->nfree];
+			reset(p, length);
+			out[got++] = p;
+		}
+	}
+	note_use(pool);
+	return got;
+}
+
+struct cabo_packet *cabo_packet_alloc(struct cabo_pool *pool, uint32_t length)
+{
+	struct cabo_packet *p;
+	return cabo_packet_alloc_batch(pool, length, &p, 1) ? p : NULL;
+}
+
+struct cabo_packet *cabo_packet_make(struct cabo_pool *pool, const void *data, uint32_t length)
+{
+	struct cabo_packet *p = cabo_packet_alloc(pool, length);
+	if (p && length)
+		memcpy(p->data, data, length);
+	return p;
+}
+
+struct cabo_packet *cabo_packet_alloc_large(struct cabo_pool *pool, uint32_t length)
+{
+	if (length <= pool->buffer_size - CABO_PACKET_HEADROOM)
+		return cabo_packet_alloc(pool, length);
+	struct cabo_packet *p = cabo_packet_alloc(pool, 0);
+	if (!p)
+		return NULL;
+	size_t size = (size_t)length + 2 * CABO_PACKET_HEADROOM;
+	uint8_t *buffer = malloc(size);
+	if (!buffer || size > UINT32_MAX) {
+		free(buffer);
+		cabo_packet_free(p);
+		return NULL;
+	}
+	p->external = true;
+	p->buffer = buffer;
+	p->buffer_size = (uint32_t)size;
+	p->data = buffer + CABO_PACKET_HEADROOM;
+	p->length = length;
+	return p;
+}
+
+/* ---- Freeing */
+
+static void release_descriptor(struct cabo_packet *p)
+{
+	struct cabo_pool *pool = p->pool;
+	if (p->external) {
+		free(p->buffer);
+		p->external = false;
+	}
+	pool->free[pool->nfree++] = p;
+}
+
+/* Drops n references to owner's buffer; the owner's descriptor returns to its
+ * pool with the last one. */
+static void unref_owner(struct cabo_packet *owner, unsigned n)
+{
+	if (atomic_fetch_sub_explicit(&owner->refs, n, memory_order_acq_rel) == n)
+		release_descriptor(owner);
+}
+
+void cabo_packet_free(struct cabo_packet *p)
+{
+	if (!p)
+		return;
+	struct cabo_packet *owner = p->owner;
+	if (owner != p)
+		p->pool->free[p->pool->nfree++] = p;
+	unref_owner(owner, 1);
+}
+
+void cabo_packet_free_batch(struct cabo_packet **pkts, unsigned n)
+{
+	unsigned i = 0;
+	while (i < n) {
+		struct cabo_packet *owner = pkts[i]->owner;
+		unsigned run = 0;
+		/* Clones of one original usually travel together: one atomic
+		 * update for the whole run. */
+		for (; i < n && pkts[i]->owner == owner; i++, run++) {
+			struct cabo_packet *p = pkts[i];
+			if (p != owner)
+				p->pool->free[p->pool->nfree++] = p;
+		}
+		unref_owner(owner, run);
+	}
+}
+
+/* ---- Sharing */
+
+static void share(struct cabo_packet *clone, const struct cabo_packet *p)
+{
+	clone->owner = p->owner;
+	clone->buffer = p->buffer;
+	clone->buffer_size = p->buffer_size;
+	clone->data = p->data;
+	clone->length = p->length;
+	clone->mac_offset = p->mac_offset;
+	clone->network_offset = p->network_offset;
+	clone->transport_offset = p->transport_offset;
+	clone->anno = p->anno;
+}
+
+unsigned cabo_packet_clone_batch(struct cabo_packet *p, struct cabo_packet **out, unsigned n)
+{
+	struct cabo_pool *pool = p->pool;
+	unsigned got = 0;
+	while (got < n) {
+		if (!pool->nfree && !grow(pool)) {
+			pool->alloc_failures += n - got;
+			break;
+		}
+		while (got < n && pool->nfree) {
+			struct cabo_packet *c = pool->free[--pool->nfree];
+			share(c, p);
+			out[got++] = c;
+		}
+	}
+	if (got)
+		atomic_fetch_add_explicit(&p->owner->refs, got, memory_order_relaxed);
+	note_use(pool);
+	return got;
+}
+
+struct cabo_packet *cabo_packet_clone(struct cabo_packet *p)
+{
+	struct cabo_packet *c;
+	return cabo_packet_clone_batch(p, &c, 1) ? c : NULL;
+}
+
+static struct cabo_packet *copy_with_headroom(struct cabo_packet *p, uint32_t headroom)
+{
+	uint32_t tail = cabo_packet_tailroom(p);
+	struct cabo_packet *c;
+	if ((uint64_t)headroom + p->length + tail <= p->pool->buffer_size)
+		c = cabo_packet_alloc(p->pool, 0);
+	else
+		c = cabo_packet_alloc_large(p->pool, p->length + headroom + tail);
+	if (!c)
+		return NULL;
+	c->data = c->buffer + headroom;
+	c->length = p->length;
+	memcpy(c->data, p->data, p->length);
+	ptrdiff_t shift = (c->data - c->buffer) - (p->data - p->buffer);
+	c->mac_offset = p->mac_offset < 0 ? -1 : (int32_t)(p->mac_offset + shift);
+	c->network_offset = p->network_offset < 0 ? -1 : (int32_t)(p->network_offset + shift);
+	c->transport_offset = p->transport_offset < 0 ? -1 : (int32_t)(p->transport_offset + shift);
+	c->anno = p->anno;
+	return c;
+}
+
+struct cabo_packet *cabo_packet_copy(struct cabo_packet *p)
+{
+	return copy_with_headroom(p, cabo_packet_headroom(p));
+}
+
+struct cabo_packet *cabo_packet_uniqueify(struct cabo_packet *p)
+{
+	if (!cabo_packet_shared(p))
+		return p;
+	struct cabo_packet *c = cabo_packet_copy(p);
+	cabo_packet_free(p);
+	return c;
+}
+
+struct cabo_packet *cabo_packet_push(struct cabo_packet *p, uint32_t n)
+{
+	if (cabo_packet_headroom(p) >= n) {
+		p = cabo_packet_writable(p);
+		if (!p)
+			return NULL;
+		p->data -= n;
+		p->length += n;
+		return p;
+	}
+	struct cabo_packet *c = copy_with_headroom(p, n + CABO_PACKET_HEADROOM);
+	cabo_packet_free(p);
+	if (!c)
+		return NULL;
+	c->data -= n;
+	c->length += n;
+	return c;
+}
+
+struct cabo_packet *cabo_packet_put(struct cabo_packet *p, uint32_t n)
+{
+	p = cabo_packet_writable(p);
+	if (!p)
+		return NULL;
+	if (cabo_packet_tailroom(p) < n) {
+		struct cabo_packet *c = cabo_packet_alloc_large(p->pool,
+			cabo_packet_headroom(p) + p->length + n);
+		if (!c) {
+			cabo_packet_free(p);
+			return NULL;
+		}
+		uint32_t headroom = cabo_packet_headroom(p);
+		c->data = c->buffer + headroom;
+		memcpy(c->data, p->data, p->length);
+		c->length = p->length;
+		c->mac_offset = p->mac_offset;
+		c->network_offset = p->network_offset;
+		c->transport_offset = p->transport_offset;
+		c->anno = p->anno;
+		cabo_packet_free(p);
+		p = c;
+	}
+	p->length += n;
+	return p;
+}

@@ -1,0 +1,185 @@
+/* Packets and packet pools.
+ *
+ * A packet is a descriptor pointing into a data buffer with headroom before
+ * and tailroom after the data.  Descriptors and buffers come from a pool; each
+ * pipeline (later: each virtual node) owns its pool, whose capacity is that
+ * pipeline's packet quota.  A clone shares its original's buffer; anything that
+ * writes packet data first calls cabo_packet_writable(), which copies the data
+ * when the buffer is shared (copy-on-write), so a packet an element modifies is
+ * a packet of its own.
+ *
+ * Fast path rules: no malloc (the pool grows in chunks only until it reaches
+ * its working set), no syscalls, and reference counts are updated once per run
+ * of packets that share a buffer (cabo_packet_free_batch). */
+#ifndef CABO_PACKET_H
+#define CABO_PACKET_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+enum {
+	CABO_PACKET_HEADROOM = 64,        /* room to push headers (Unstrip, encaps) */
+	CABO_PACKET_BUFFER_SIZE = 2048,   /* bytes per pooled buffer, headroom included */
+	CABO_POOL_CHUNK = 256,            /* packets added per pool growth step */
+	CABO_ANNO_USER_SIZE = 16,
+};
+
+/* Annotations travel with a packet and are copied by clone and copy. */
+struct cabo_anno {
+	int64_t timestamp_ns;      /* wall-clock or simulated time; 0 = unset */
+	union {
+		uint32_t ip4;      /* network byte order */
+		uint8_t ip6[16];
+	} dst;                     /* destination address annotation */
+	uint32_t vnode;            /* tenant / virtual node id; 0 = substrate */
+	uint16_t input_port;       /* physical/virtual interface it came in on */
+	uint8_t paint;             /* Paint/PaintSwitch colour */
+	uint8_t packet_type;       /* host/broadcast/multicast/other (Click's) */
+	uint8_t user[CABO_ANNO_USER_SIZE];
+};
+
+struct cabo_pool;
+
+struct cabo_packet {
+	uint8_t *data;              /* first byte of packet data */
+	uint32_t length;            /* bytes of data */
+	uint32_t buffer_size;
+	uint8_t *buffer;            /* start of the (possibly shared) buffer */
+	uint8_t *home_buffer;       /* this descriptor's own pooled buffer */
+	struct cabo_packet *owner;  /* packet whose buffer this is; self unless a clone */
+	struct cabo_pool *pool;
+	/* Header offsets from `data` at the time they were set, or -1; use the
+	 * accessors below.  Stored relative to `buffer` so Strip keeps them valid. */
+	int32_t mac_offset;
+	int32_t network_offset;
+	int32_t transport_offset;
+	atomic_uint refs;           /* for owners: descriptors using this buffer */
+	bool external;              /* buffer was malloc'd (larger than pool buffers) */
+	struct cabo_anno anno;
+};
+
+struct cabo_pool {
+	char *name;
+	uint32_t capacity;          /* quota: most packets ever in use */
+	uint32_t allocated;         /* descriptors created so far (<= capacity) */
+	uint32_t nfree;
+	uint32_t buffer_size;
+	struct cabo_packet **free;  /* stack of free descriptors */
+	void **chunks;              /* memory blocks, freed with the pool */
+	uint32_t nchunks;
+	uint64_t alloc_failures;    /* quota exhausted */
+	uint32_t high_water;        /* most packets in use at once */
+};
+
+/* ---- Pools */
+struct cabo_pool *cabo_pool_new(const char *name, uint32_t capacity);
+/* Frees the pool; packets still in use are reported by the return value. */
+uint32_t cabo_pool_destroy(struct cabo_pool *pool);
+static inline uint32_t cabo_pool_in_use(const struct cabo_pool *pool)
+{
+	return pool->allocated - pool->nfree;
+}
+
+/* ---- Allocation: NULL when the pool's quota is exhausted (counted). */
+struct cabo_packet *cabo_packet_alloc(struct cabo_pool *pool, uint32_t length);
+/* Allocates up to n packets of `length` bytes; returns how many it got. */
+unsigned cabo_packet_alloc_batch(struct cabo_pool *pool, uint32_t length,
+				 struct cabo_packet **out, unsigned n);
+struct cabo_packet *cabo_packet_make(struct cabo_pool *pool, const void *data, uint32_t length);
+/* Allocates a packet with room for `length` bytes even beyond the pool's
+ * buffer size (e.g. jumbo frames from a capture): slow path, may malloc. */
+struct cabo_packet *cabo_packet_alloc_large(struct cabo_pool *pool, uint32_t length);
+
+void cabo_packet_free(struct cabo_packet *p);
+void cabo_packet_free_batch(struct cabo_packet **pkts, unsigned n);
+
+/* ---- Sharing */
+struct cabo_packet *cabo_packet_clone(struct cabo_packet *p);
+/* n clones of p in one step (one reference-count update). */
+unsigned cabo_packet_clone_batch(struct cabo_packet *p, struct cabo_packet **out, unsigned n);
+/* Deep copy into a new buffer of p's pool. */
+struct cabo_packet *cabo_packet_copy(struct cabo_packet *p);
+static inline bool cabo_packet_shared(const struct cabo_packet *p)
+{
+	return p->owner != p || atomic_load_explicit(&p->refs, memory_order_relaxed) > 1;
+}
+/* Makes p's data private, copying if shared. Returns p, or NULL (p freed)
+ * when no buffer is available. */
+struct cabo_packet *cabo_packet_uniqueify(struct cabo_packet *p);
+static inline struct cabo_packet *cabo_packet_writable(struct cabo_packet *p)
+{
+	return cabo_packet_shared(p) ? cabo_packet_uniqueify(p) : p;
+}
+
+/* ---- Data pointer arithmetic */
+static inline uint32_t cabo_packet_headroom(const struct cabo_packet *p)
+{
+	return (uint32_t)(p->data - p->buffer);
+}
+static inline uint32_t cabo_packet_tailroom(const struct cabo_packet *p)
+{
+	return p->buffer_size - cabo_packet_headroom(p) - p->length;
+}
+/* Removes n bytes from the front (n <= length). */
+static inline void cabo_packet_pull(struct cabo_packet *p, uint32_t n)
+{
+	if (n > p->length)
+		n = p->length;
+	p->data += n;
+	p->length -= n;
+}
+/* Removes n bytes from the end. */
+static inline void cabo_packet_take(struct cabo_packet *p, uint32_t n)
+{
+	p->length -= n > p->length ? p->length : n;
+}
+/* Adds n bytes in front, moving data into fresh headroom if needed. Shared
+ * packets are made private first. Returns NULL (p freed) on failure. */
+struct cabo_packet *cabo_packet_push(struct cabo_packet *p, uint32_t n);
+/* Adds n bytes at the end (contents unspecified). NULL (p freed) on failure. */
+struct cabo_packet *cabo_packet_put(struct cabo_packet *p, uint32_t n);
+/* Moves the data pointer back by n bytes of existing headroom without
+ * touching data (Unstrip); n is capped at the headroom. */
+static inline void cabo_packet_unstrip(struct cabo_packet *p, uint32_t n)
+{
+	uint32_t room = cabo_packet_headroom(p);
+	if (n > room)
+		n = room;
+	p->data -= n;
+	p->length += n;
+}
+
+/* ---- Header annotations (NULL when unset) */
+static inline uint8_t *cabo_packet_header(const struct cabo_packet *p, int32_t offset)
+{
+	return offset < 0 ? NULL : p->buffer + offset;
+}
+static inline uint8_t *cabo_packet_mac_header(const struct cabo_packet *p)
+{
+	return cabo_packet_header(p, p->mac_offset);
+}
+static inline uint8_t *cabo_packet_network_header(const struct cabo_packet *p)
+{
+	return cabo_packet_header(p, p->network_offset);
+}
+static inline uint8_t *cabo_packet_transport_header(const struct cabo_packet *p)
+{
+	return cabo_packet_header(p, p->transport_offset);
+}
+static inline void cabo_packet_set_mac_header(struct cabo_packet *p, const uint8_t *h)
+{
+	p->mac_offset = (int32_t)(h - p->buffer);
+}
+static inline void cabo_packet_set_network_header(struct cabo_packet *p, const uint8_t *h)
+{
+	p->network_offset = (int32_t)(h - p->buffer);
+}
+static inline void cabo_packet_set_transport_header(struct cabo_packet *p, const uint8_t *h)
+{
+	p->transport_offset = (int32_t)(h - p->buffer);
+}
+
+#endif

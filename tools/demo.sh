@@ -1,0 +1,9 @@
+#!/bin/sh
+# Sets everything up and runs the demo: a small teaching router that reads a
+# real capture, classifies it and prints its counters.
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+sh "$top/tools/setup.sh" "$top/build" >/dev/null
+cd "$top"
+echo "Running confs/demo.click on ../shared/data/pcap/ppp__example.pcap:"
+exec "$top/build/cabo" confs/demo.click "TRACE=${TRACE:-$top/../shared/data/pcap/ppp__example.pcap}"
