@@ -65,10 +65,12 @@ static const struct binding *lookup(const struct env **env, const char *name, si
 	return NULL;
 }
 
+enum subst_failure { SUBST_OK, SUBST_TOO_LONG, SUBST_TOO_DEEP };
+
 struct subst {
 	struct cabo_strbuf out;
 	unsigned *steps;             /* shared by nested substitutions */
-	bool overflow;
+	enum subst_failure failed;
 };
 
 /* `$name`, `${name}` or `${name-default}` at s. */
@@ -110,14 +112,33 @@ static bool parse_varref(const char *s, struct varref *r)
 
 static void subst_text(struct subst *x, const char *s, const struct env *env, unsigned depth);
 
+static void fail(struct subst *x, enum subst_failure why)
+{
+	if (!x->failed)
+		x->failed = why;
+}
+
 static void put(struct subst *x, const char *s, size_t n)
 {
 	cabo_strbuf_append(&x->out, s, n);
-	x->overflow = x->overflow || x->out.length > VAR_MAX_LENGTH;
+	if (x->out.length > VAR_MAX_LENGTH)
+		fail(x, SUBST_TOO_LONG);
+}
+
+/* Appends text with the backslash escapes of a double-quoted string. */
+static void put_quoted(struct subst *x, const char *s)
+{
+	for (; *s && !x->failed; s++) {
+		if (*s == '"' || *s == '\\')
+			put(x, "\\", 1);
+		put(x, s, 1);
+	}
 }
 
 /* Appends a variable's value, escaped if inside double quotes; false if the
- * variable is unknown (Click then leaves the text alone). */
+ * variable is unknown (Click then leaves the text alone).  Unlike Click,
+ * running into the nesting limit is an error: the text left unsubstituted
+ * would change meaning when parsed again. */
 static bool subst_var(struct subst *x, const struct varref *r, const struct env *env,
 		      unsigned depth, bool in_quotes)
 {
@@ -125,8 +146,14 @@ static bool subst_var(struct subst *x, const struct varref *r, const struct env 
 	const struct binding *b = lookup(&scope, r->name, r->len);
 	if (!b && !r->dflt)
 		return false;
-	struct subst v = { CABO_STRBUF_INIT, x->steps, ++*x->steps > VAR_MAX_STEPS };
-	if (b && b->literal) {
+	if (depth >= VAR_MAX_DEPTH) {
+		fail(x, SUBST_TOO_DEEP);
+		return true;
+	}
+	struct subst v = { CABO_STRBUF_INIT, x->steps, SUBST_OK };
+	if (++*x->steps > VAR_MAX_STEPS)
+		fail(&v, SUBST_TOO_LONG);
+	else if (b && b->literal) {
 		put(&v, b->value, strlen(b->value));
 	} else if (b) {
 		subst_text(&v, b->value, scope, depth + 1);
@@ -135,14 +162,11 @@ static bool subst_var(struct subst *x, const struct varref *r, const struct env 
 		subst_text(&v, dflt, env, depth + 1);
 		free(dflt);
 	}
-	for (size_t i = 0; i < v.out.length && in_quotes; i++) {
-		if (v.out.data[i] == '"' || v.out.data[i] == '\\')
-			put(x, "\\", 1);
-		put(x, &v.out.data[i], 1);
-	}
-	if (!in_quotes)
+	fail(x, v.failed);
+	if (in_quotes)
+		put_quoted(x, cabo_strbuf_str(&v.out));
+	else
 		put(x, cabo_strbuf_str(&v.out), v.out.length);
-	x->overflow = x->overflow || v.overflow;
 	cabo_strbuf_free(&v.out);
 	return true;
 }
@@ -152,9 +176,9 @@ static bool subst_var(struct subst *x, const struct varref *r, const struct env 
 static void subst_text(struct subst *x, const char *s, const struct env *env, unsigned depth)
 {
 	char quote = 0;
-	while (*s && !x->overflow) {
+	while (*s && !x->failed) {
 		struct varref r;
-		if (*s == '$' && quote != '\'' && depth <= VAR_MAX_DEPTH && parse_varref(s, &r)
+		if (*s == '$' && quote != '\'' && parse_varref(s, &r)
 		    && subst_var(x, &r, env, depth, quote == '"')) {
 			s = r.end;
 			continue;
@@ -184,11 +208,15 @@ static char *expand_config(struct flat *fl, const char *text, const struct env *
 			   struct cabo_landmark where)
 {
 	unsigned steps = 0;
-	struct subst x = { CABO_STRBUF_INIT, &steps, false };
+	struct subst x = { CABO_STRBUF_INIT, &steps, SUBST_OK };
 	subst_text(&x, text, env, 0);
-	if (!x.overflow)
+	if (!x.failed)
 		return cabo_strbuf_release(&x.out);
-	cabo_errh_lerror(fl->errh, where, "configuration string too long after substituting variables");
+	if (x.failed == SUBST_TOO_DEEP)
+		cabo_errh_lerror(fl->errh, where, "variables nested more than %d deep (does one refer to itself?)",
+				 VAR_MAX_DEPTH);
+	else
+		cabo_errh_lerror(fl->errh, where, "configuration string too long after substituting variables");
 	cabo_strbuf_free(&x.out);
 	return cabo_xstrdup(text);
 }

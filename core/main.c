@@ -58,6 +58,7 @@ static void usage(FILE *out)
 	      "NAME=VALUE overrides define($NAME ...) in the configuration.\n", out);
 }
 
+/* 0 to go on, 1 when an informational option was handled, -1 on error. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -103,8 +104,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->threads = (unsigned)n;
 			break;
 		}
-		case OPT_HELP: usage(stdout); exit(0);
-		case OPT_VERSION: printf("cabo %s\n", PACKAGE_VERSION); exit(0);
+		case OPT_HELP: usage(stdout); return 1;
+		case OPT_VERSION: printf("cabo %s\n", PACKAGE_VERSION); return 1;
 		default: usage(stderr); return -1;
 		}
 	}
@@ -240,10 +241,16 @@ static int run(const struct options *o, struct cabo_config *config, const char *
 int main(int argc, char **argv)
 {
 	struct options o;
-	if (parse_options(argc, argv, &o) < 0)
-		return 1;
+	int parsed = parse_options(argc, argv, &o);
+	if (parsed != 0) { /* an error, or --help / --version done */
+		free(o.handlers);
+		free(o.overrides);
+		return parsed < 0 ? 1 : 0;
+	}
 	if (o.elements) {
 		list_classes();
+		free(o.handlers);
+		free(o.overrides);
 		return 0;
 	}
 	struct cabo_errh errh;

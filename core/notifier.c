@@ -1,6 +1,6 @@
 /* Empty notifiers: let a pulling task sleep until upstream has packets. */
 #include "element.h"
-#include "sched.h"
+#include "task.h"
 
 enum { MAX_SEARCH_DEPTH = 64 };
 

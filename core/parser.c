@@ -696,15 +696,15 @@ static void require_one(struct parser *ps, const char *arg, struct cabo_landmark
 	unsigned n = split_words(arg, &words);
 	if (!valid_requirement(words, n)) {
 		cabo_errh_lerror(ps->errh, where, "syntax error at requirement");
+	} else if (n == 2 && strcmp(words[0], "library") == 0) {
+		/* Like Click, a library is the parser's business only. */
+		char *file = unquote(words[1]);
+		include_library(ps, file, where);
+		free(file);
 	} else {
 		struct cabo_config *c = ps->out;
 		c->requirements = cabo_xrealloc(c->requirements, (c->nrequirements + 1) * sizeof *c->requirements);
 		c->requirements[c->nrequirements++] = cabo_xstrdup(arg);
-		if (n == 2 && strcmp(words[0], "library") == 0) {
-			char *file = unquote(words[1]);
-			include_library(ps, file, where);
-			free(file);
-		}
 	}
 	free_args(words, n);
 }

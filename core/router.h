@@ -12,7 +12,7 @@
 #include "config.h"
 #include "element.h"
 #include "errh.h"
-#include "sched.h"
+#include "task.h"
 
 struct cabo_master;
 

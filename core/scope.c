@@ -71,12 +71,15 @@ void namemap_free(struct namemap *m)
 }
 
 /* End of the piece starting at s: the next comma (or whitespace) outside
- * quotes and brackets. */
+ * quotes, parentheses, brackets and braces.  Each kind is counted apart, so
+ * a piece never holds half of a pair of parentheses. */
 static const char *piece_end(const char *s, bool at_commas)
 {
-	unsigned depth = 0;
+	static const char open[] = "([{", close[] = ")]}";
+	unsigned depth[3] = { 0, 0, 0 };
 	char quote = 0;
 	for (; *s; s++) {
+		const char *o = strchr(open, *s), *c = strchr(close, *s);
 		if (quote) {
 			if (*s == '\\' && quote == '"' && s[1])
 				s++;
@@ -84,11 +87,12 @@ static const char *piece_end(const char *s, bool at_commas)
 				quote = 0;
 		} else if (*s == '"' || *s == '\'') {
 			quote = *s;
-		} else if (*s == '(' || *s == '[' || *s == '{') {
-			depth++;
-		} else if ((*s == ')' || *s == ']' || *s == '}') && depth) {
-			depth--;
-		} else if (!depth && (at_commas ? *s == ',' : isspace((unsigned char)*s))) {
+		} else if (o) {
+			depth[o - open]++;
+		} else if (c) {
+			depth[c - close] -= depth[c - close] > 0;
+		} else if (!depth[0] && !depth[1] && !depth[2]
+			   && (at_commas ? *s == ',' : isspace((unsigned char)*s))) {
 			break;
 		}
 	}

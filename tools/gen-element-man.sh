@@ -23,11 +23,19 @@ for the program.
 .SH ELEMENTS
 HEAD
 for f in "$@"; do
+	# Only element files: support files in elements/ have no class marker.
+	grep -q '^CABO_ELEMENT_CLASS(' "$srcdir/$f" || continue
 	awk '
 	function esc(s) {
 		gsub(/\\/, "\\e", s)
 		if (s ~ /^[.\047]/) s = "\\&" s
 		return s
+	}
+	# "name rest" -> name in bold, the rest roman
+	function bold_first(s,   name, rest) {
+		name = s; sub(/[ \t].*/, "", name)
+		rest = substr(s, length(name) + 1)
+		return "\\fB" esc(name) "\\fR" esc(rest)
 	}
 	function close_block() {
 		if (mode == "example") print ".RE"
@@ -41,8 +49,8 @@ for f in "$@"; do
 		if (tag == "ports") { print ".TP\n.B Ports"; return }
 		if (tag == "processing") { print ".TP\n.B Processing"; return }
 		if (tag == "d") { print ".PP"; return }
-		if (tag == "k") { if (!kw) print ".PP\n.B Keywords"; kw = 1; print ".TP\n.B " esc(arg); return }
-		if (tag == "h") { if (!hd) print ".PP\n.B Handlers"; hd = 1; print ".TP\n.BR " esc(arg); return }
+		if (tag == "k") { if (!kw) print ".PP\n.B Keywords"; kw = 1; print ".TP\n" bold_first(arg); return }
+		if (tag == "h") { if (!hd) print ".PP\n.B Handlers"; hd = 1; print ".TP\n" bold_first(arg); return }
 		if (tag == "e") { print ".PP\n.B Example\n.nf\n.RS"; mode = "example"; return }
 		if (tag == "a") { print ".PP\n.B See also"; return }
 	}

@@ -62,12 +62,12 @@
 
 #include "element.h"
 #include "encap.h"
-#include "sched.h"
+#include "task.h"
 
 enum {
 	TODUMP_DEFAULT_SNAPLEN = 2000,
 	TODUMP_HEADER_SNAPLEN_MAX = 262144,   /* written when SNAPLEN is 0 */
-	TODUMP_BUFFER = 64 * 1024,
+	TODUMP_BUFFER = 16 * 1024,
 	TODUMP_BURST = 32,                    /* packets per task run (pull input) */
 	TODUMP_MAX_SIGNALS = 32,
 	NS_PER_SEC = 1000000000,

@@ -29,7 +29,7 @@
 #include <string.h>
 
 #include "element.h"
-#include "sched.h"
+#include "task.h"
 
 enum { PRIO_MAX_SIGNALS = 16 };
 

@@ -91,7 +91,7 @@
 #include <string.h>
 
 #include "element.h"
-#include "sched.h"
+#include "task.h"
 
 enum {
 	QUEUE_DEFAULT_CAPACITY = 1000,

@@ -34,7 +34,7 @@
 #include <string.h>
 
 #include "element.h"
-#include "sched.h"
+#include "task.h"
 
 enum { RR_MAX_SIGNALS = 16 };
 

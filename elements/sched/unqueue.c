@@ -48,7 +48,7 @@
 #include <stdint.h>
 
 #include "element.h"
-#include "sched.h"
+#include "task.h"
 
 enum {
 	UNQUEUE_DEFAULT_BURST = 1,

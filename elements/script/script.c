@@ -145,7 +145,7 @@
 
 #include "element.h"
 #include "router.h"
-#include "sched.h"
+#include "task.h"
 #include "script_expr.h"
 
 enum script_type { TYPE_ACTIVE, TYPE_PASSIVE, TYPE_PACKET };

@@ -40,7 +40,7 @@
 #include <string.h>
 
 #include "element.h"
-#include "sched.h"
+#include "task.h"
 
 enum { UNLIMITED_BURST_CAP = 4096, MAX_NOTIFIERS = 8 };
 

@@ -22,7 +22,7 @@
  * Discard, Null
  */
 #include "element.h"
-#include "sched.h"
+#include "task.h"
 
 struct idle {
 	struct cabo_element e;

@@ -75,7 +75,7 @@
 
 #include "element.h"
 #include "router.h"
-#include "sched.h"
+#include "task.h"
 
 static const char default_data[] =
 	"Random bullshit in a packet, at least 64 bytes long. Well, now it is.";

@@ -57,7 +57,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
-#include <sys/syscall.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include "element.h"
@@ -155,10 +155,7 @@ static void format_packet(struct print *p, const struct cabo_packet *pkt)
 		sep = ": ";
 	}
 	if (p->cpu) {
-		/* core/sched.h hides <sched.h> (sched_getcpu) on the include path */
-		unsigned cpu = 0;
-		(void)syscall(SYS_getcpu, &cpu, NULL, NULL);
-		cabo_strbuf_printf(sb, "(%u)", cpu);
+		cabo_strbuf_printf(sb, "(%d)", sched_getcpu());
 		sep = ": ";
 	}
 	if (p->timestamp) {

@@ -66,7 +66,7 @@
 #include <string.h>
 
 #include "element.h"
-#include "sched.h"
+#include "task.h"
 
 static const char default_data[] =
 	"Random bullshit in a packet, at least 64 bytes long. Well, now it is.";

@@ -87,25 +87,30 @@ static void test_unknown_class(void)
 static void test_push_to_pull(void)
 {
 	struct builder b = { 0 };
+	/* InfiniteSource is agnostic; Tee pushes. */
 	unsigned src = decl(&b, "src", "InfiniteSource", "");
+	unsigned t = decl(&b, "t", "Tee", "1");
 	unsigned u = decl(&b, "u", "Unqueue", "");
 	unsigned d = decl(&b, "d", "Discard", "");
-	conn(&b, src, 0, u, 0);
+	conn(&b, src, 0, t, 0);
+	conn(&b, t, 0, u, 0);
 	conn(&b, u, 0, d, 0);
-	expect_errors(&b, "test.click:99: 'src' push output 0 connected to 'u' pull input 0\n");
+	expect_errors(&b, "test.click:99: 't' push output 0 connected to 'u' pull input 0\n");
 }
 
 static void test_agnostic_mixed(void)
 {
 	struct builder b = { 0 };
 	unsigned src = decl(&b, "src", "InfiniteSource", "");
+	unsigned t = decl(&b, "t", "Tee", "1");
 	unsigned n = decl(&b, "n", "Null", "");
 	unsigned u = decl(&b, "u", "Unqueue", "");
 	unsigned d = decl(&b, "d", "Discard", "");
-	conn(&b, src, 0, n, 0);
+	conn(&b, src, 0, t, 0);
+	conn(&b, t, 0, n, 0);
 	conn(&b, n, 0, u, 0);
 	conn(&b, u, 0, d, 0);
-	expect_errors(&b, "test.click:2: agnostic 'n :: Null' in mixed context: connected to both push and pull ports\n");
+	expect_errors(&b, "test.click:3: agnostic 'n :: Null' in mixed context: connected to both push and pull ports\n");
 }
 
 static void test_fanout(void)

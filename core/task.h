@@ -9,8 +9,8 @@
  *
  * A notifier says whether an upstream pull path can produce packets (Queue is
  * non-empty), so the task pulling from it can sleep until woken. */
-#ifndef CABO_SCHED_H
-#define CABO_SCHED_H
+#ifndef CABO_TASK_H
+#define CABO_TASK_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,0 +1,1 @@
+Idle -> { input -> Counter -> output } -> { input -> output } -> Discard;

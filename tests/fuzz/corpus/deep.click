@@ -1,0 +1,1 @@
+Idle -> {{{{{{{{{{ input -> {{{{ input -> output }}}} -> output }}}}}}}}}} -> Discard;

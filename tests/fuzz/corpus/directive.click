@@ -1,0 +1,5 @@
+# 10 "other.click"
+a :: Idle;
+#line 3
+a -> b;
+#bogus

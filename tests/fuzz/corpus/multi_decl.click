@@ -1,0 +1,3 @@
+a, b :: Queue(10);
+a -> b;
+Idle -> a; b -> Discard

@@ -1,0 +1,2 @@
+require(package "x", fast, library nosuch.click);
+require(a b c);

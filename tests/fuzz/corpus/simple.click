@@ -1,0 +1,1 @@
+src :: InfiniteSource(LIMIT 5) -> c :: Counter -> Discard;
