@@ -46,6 +46,19 @@ static void add_alts(struct classdef *def, const struct compound *const *alts, u
 		*VEC_PUSH(def->alts, def->nalts, def->alts_cap) = alts[i];
 }
 
+/* Makes def end as another meaning does: its alternatives, then its
+ * primitive fallback (a bare class name when other is NULL). */
+static void add_meaning(struct classdef *def, const struct classdef *other, const char *primitive)
+{
+	if (other) {
+		add_alts(def, other->alts, other->nalts);
+		primitive = other->primitive;
+	}
+	char *copy = primitive ? cabo_xstrdup(primitive) : NULL;
+	free(def->primitive);
+	def->primitive = copy;
+}
+
 /* ---- Formal parameters ---- */
 
 static void add_formal(struct parser *ps, struct compound *c, const struct cabo_token *var,
@@ -178,23 +191,30 @@ static void skip_compound(struct parser *ps)
 	}
 }
 
-/* `...` ends the alternatives: the class's previous meaning is tried last.
- * Returns whether the closing brace followed. */
-static bool parse_extension(struct parser *ps, struct classdef *def, const struct cabo_token *dots)
+/* The class's meaning before this definition becomes its last resort. */
+static void extend_previous(struct parser *ps, struct classdef *def, const struct cabo_token *dots)
 {
-	unsigned own = def->nalts;
 	const struct classdef *prev = def->name ? find_class(ps, def->name) : NULL;
-	if (prev) {
-		add_alts(def, prev->alts, prev->nalts);
-		def->primitive = prev->primitive ? cabo_xstrdup(prev->primitive) : NULL;
-	} else if (!def->name || (ps->opt->is_class && !ps->opt->is_class(def->name, ps->opt->is_class_arg))) {
+	if (prev)
+		add_meaning(def, prev, NULL);
+	else if (!def->name || (ps->opt->is_class && !ps->opt->is_class(def->name, ps->opt->is_class_arg)))
 		cabo_errh_lerror(ps->errh, dots->where, "cannot extend unknown element class '%s'",
 				 printable(def->name));
-	} else {
-		def->primitive = cabo_xstrdup(def->name);
-	}
+	else
+		add_meaning(def, NULL, def->name);
+}
+
+/* `...` must end the alternatives: `{ body || ... }`.  Returns whether the
+ * closing brace followed. */
+static bool parse_extension(struct parser *ps, struct classdef *def, const struct cabo_token *dots)
+{
+	/* Only the first counts: extending again could snowball. */
+	bool first = !def->extended, after_compounds = def->nalts > 0;
+	if (first)
+		extend_previous(ps, def, dots);
+	def->extended = true;
 	struct cabo_token t = lex(ps);
-	if (t.kind != '}' || !own)
+	if (t.kind != '}' || !first || !after_compounds)
 		cabo_errh_lerror(ps->errh, dots->where, "'...' should occur last, after one or more compounds");
 	if (t.kind != '}' && t.kind != CABO_TOK_BAR2)
 		unlex(ps, t);
@@ -254,14 +274,8 @@ void parse_elementclass(struct parser *ps)
 			add_class(ps->scope, def);
 	} else if (t.kind == CABO_TOK_IDENT) {
 		char *other = token_str(&t);
-		const struct classdef *target = find_class(ps, other);
 		struct classdef *def = new_classdef(ps, name);
-		if (target) {
-			add_alts(def, target->alts, target->nalts);
-			def->primitive = target->primitive ? cabo_xstrdup(target->primitive) : NULL;
-		} else {
-			def->primitive = cabo_xstrdup(other);
-		}
+		add_meaning(def, find_class(ps, other), other);
 		add_class(ps->scope, def);
 		free(other);
 	} else {

@@ -123,18 +123,6 @@ struct cabo_element *cabo_element_find(struct cabo_element *e, const char *name)
 	return cabo_router_find(e->router, name);
 }
 
-int cabo_element_call_read(struct cabo_element *e, const char *hname,
-			   struct cabo_strbuf *out, struct cabo_errh *errh)
-{
-	return cabo_router_read(e->router, hname, out, errh);
-}
-
-int cabo_element_call_write(struct cabo_element *e, const char *hname,
-			    const char *value, struct cabo_errh *errh)
-{
-	return cabo_router_write(e->router, hname, value, errh);
-}
-
 /* ---- Field handlers */
 
 static void *field(struct cabo_element *e, const void *arg)

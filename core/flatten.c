@@ -84,11 +84,37 @@ static bool is_var_char(char c)
 	return isalnum((unsigned char)c) || c == '_';
 }
 
+/* The '}' ending `${...}` at s.  Unlike Click, which takes the first '}',
+ * quotes and parentheses must close inside: substituting the reference
+ * then keeps the string's structure. */
+static const char *closing_brace(const char *s)
+{
+	unsigned parens = 0;
+	char quote = 0;
+	for (s += 2; *s; s++) {
+		if (quote) {
+			if (*s == '\\' && quote == '"' && s[1])
+				s++;
+			else if (*s == quote)
+				quote = 0;
+		} else if (*s == '"' || *s == '\'') {
+			quote = *s;
+		} else if (*s == '(') {
+			parens++;
+		} else if (*s == ')' && !parens--) {
+			return NULL;
+		} else if (*s == '}' && !parens) {
+			return s;
+		}
+	}
+	return NULL;
+}
+
 static bool parse_varref(const char *s, struct varref *r)
 {
 	memset(r, 0, sizeof *r);
 	const char *p = s + 1 + (s[1] == '{'), *close = NULL;
-	if (s[1] == '{' && !(close = strchr(p, '}')))
+	if (s[1] == '{' && !(close = closing_brace(s)))
 		return false;
 	while (close && isspace((unsigned char)*p))
 		p++;

@@ -190,8 +190,10 @@ struct target {
 	const struct router_handler *global;
 };
 
-static int resolve(struct cabo_router *r, const char *spec, struct target *t,
-		   struct cabo_errh *errh)
+/* `context`, when given, is the element making the call: element names are
+ * then looked up relative to its compound first, as Click does. */
+static int resolve(struct cabo_router *r, struct cabo_element *context, const char *spec,
+		   struct target *t, struct cabo_errh *errh)
 {
 	memset(t, 0, sizeof *t);
 	const char *dot = strchr(spec, '.');
@@ -202,7 +204,7 @@ static int resolve(struct cabo_router *r, const char *spec, struct target *t,
 		return 0;
 	}
 	char *ename = cabo_xstrndup(spec, (size_t)(dot - spec));
-	t->element = cabo_router_find(r, ename);
+	t->element = context ? cabo_element_find(context, ename) : cabo_router_find(r, ename);
 	free(ename);
 	if (!t->element)
 		return cabo_errh_error(errh, "no element named '%.*s'", (int)(dot - spec), spec);
@@ -212,36 +214,53 @@ static int resolve(struct cabo_router *r, const char *spec, struct target *t,
 	return 0;
 }
 
+static int read_target(struct cabo_router *r, struct cabo_element *context, const char *spec,
+		       struct cabo_strbuf *out, struct cabo_errh *errh)
+{
+	struct target t;
+	if (resolve(r, context, spec, &t, errh) < 0)
+		return -1;
+	if (t.global ? !t.global->read : !t.handler->read)
+		return cabo_errh_error(errh, "handler '%s' is write-only", spec);
+	return t.global ? t.global->read(r, out) : t.handler->read(t.element, t.handler->arg, out);
+}
+
+static int write_target(struct cabo_router *r, struct cabo_element *context, const char *spec,
+			const char *value, struct cabo_errh *errh)
+{
+	struct target t;
+	if (resolve(r, context, spec, &t, errh) < 0)
+		return -1;
+	if (t.global ? !t.global->write : !t.handler->write)
+		return cabo_errh_error(errh, "handler '%s' is read-only", spec);
+	if (!value)
+		value = "";
+	return t.global ? t.global->write(r, value, errh)
+			: t.handler->write(t.element, value, t.handler->arg, errh);
+}
+
 int cabo_router_read(struct cabo_router *r, const char *spec, struct cabo_strbuf *out,
 		     struct cabo_errh *errh)
 {
-	struct target t;
-	if (resolve(r, spec, &t, errh) < 0)
-		return -1;
-	if (t.global) {
-		if (!t.global->read)
-			return cabo_errh_error(errh, "handler '%s' is write-only", spec);
-		return t.global->read(r, out);
-	}
-	if (!t.handler->read)
-		return cabo_errh_error(errh, "handler '%s' is write-only", spec);
-	return t.handler->read(t.element, t.handler->arg, out);
+	return read_target(r, NULL, spec, out, errh);
 }
 
 int cabo_router_write(struct cabo_router *r, const char *spec, const char *value,
 		      struct cabo_errh *errh)
 {
-	struct target t;
-	if (resolve(r, spec, &t, errh) < 0)
-		return -1;
-	if (t.global) {
-		if (!t.global->write)
-			return cabo_errh_error(errh, "handler '%s' is read-only", spec);
-		return t.global->write(r, value ? value : "", errh);
-	}
-	if (!t.handler->write)
-		return cabo_errh_error(errh, "handler '%s' is read-only", spec);
-	return t.handler->write(t.element, value ? value : "", t.handler->arg, errh);
+	return write_target(r, NULL, spec, value, errh);
+}
+
+int cabo_element_call_read(struct cabo_element *e, const char *hname,
+			   struct cabo_strbuf *out, struct cabo_errh *errh)
+{
+	return read_target(e->router, e, hname, out, errh);
+}
+
+int cabo_element_call_write(struct cabo_element *e, const char *hname,
+			    const char *value, struct cabo_errh *errh)
+{
+	return write_target(e->router, e, hname, value, errh);
 }
 
 unsigned cabo_element_handler_names(struct cabo_element *e, const char ***out)

@@ -110,13 +110,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 		}
 	}
 	for (int i = optind; i < argc; i++) {
-		if (strchr(argv[i], '=') && argv[i][0] != '=')
+		if (strchr(argv[i], '=') && argv[i][0] != '=') {
 			o->overrides[o->noverrides++] = argv[i];
-		else if (!o->file && !o->expr)
-			o->file = argv[i];
-		else {
+		} else if (o->file) {
 			fprintf(stderr, "cabo: too many configuration files ('%s')\n", argv[i]);
 			return -1;
+		} else {
+			o->file = argv[i];
 		}
 	}
 	if (o->file && o->expr) {

@@ -278,14 +278,18 @@ void cabo_timer_unschedule(struct cabo_timer *t)
 
 /* ---- Run loop */
 
-static void run_timers(struct cabo_worker *w)
+/* Returns whether any timer fired. */
+static bool run_timers(struct cabo_worker *w)
 {
 	int64_t now = cabo_master_now(w->master);
+	bool fired = false;
 	while (w->nheap && w->heap[0]->expiry_ns <= now) {
 		struct cabo_timer *t = w->heap[0];
 		cabo_worker_remove_timer(w, t);
 		t->fire(t);
+		fired = true;
 	}
+	return fired;
 }
 
 /* Runs each task linked at the start of the round once.  Returns whether any
@@ -321,19 +325,24 @@ static bool all_stopped(const struct cabo_master *m)
 	return m->nrouters > 0;
 }
 
+/* Nothing did useful work this round.  On simulated time nothing can change
+ * before the next timer, so the clock jumps there; on real time the worker
+ * sleeps until then unless tasks are polling. */
 static void idle(struct cabo_worker *w)
 {
 	struct cabo_master *m = w->master;
 	bool have_tasks = w->run_list.next != &w->run_list;
-	if (have_tasks)
-		return; /* polling tasks: keep spinning */
 	if (m->simtime) {
-		if (w->nheap)
-			m->sim_now_ns = w->heap[0]->expiry_ns > m->sim_now_ns ? w->heap[0]->expiry_ns : m->sim_now_ns;
-		else
+		if (w->nheap) {
+			if (w->heap[0]->expiry_ns > m->sim_now_ns)
+				m->sim_now_ns = w->heap[0]->expiry_ns;
+		} else if (!have_tasks) {
 			m->signalled = 1; /* nothing can ever happen again */
+		}
 		return;
 	}
+	if (have_tasks)
+		return;
 	int64_t wait = MAX_IDLE_SLEEP_NS;
 	if (w->nheap) {
 		int64_t until = w->heap[0]->expiry_ns - wall_clock_ns();
@@ -353,7 +362,9 @@ int cabo_master_run(struct cabo_master *m)
 	struct cabo_worker *w = &m->workers[0];
 	while (!all_stopped(m)) {
 		bool worked = run_tasks(w);
-		run_timers(w);
+		/* A timer may have scheduled work: give it a round before idling. */
+		if (run_timers(w))
+			continue;
 		if (!worked)
 			idle(w);
 	}

@@ -139,6 +139,22 @@ static struct classref class_named(const struct parser *ps, const char *name)
 
 /* ---- Elements ---- */
 
+/* Click's rule, which keeps `comp/1` from meaning a port. */
+static void check_name(struct parser *ps, const char *name, struct cabo_landmark where)
+{
+	const char *s = name;
+	while (*s) {
+		bool digits = true;
+		for (; *s && *s != '/'; s++)
+			digits = digits && isdigit((unsigned char)*s);
+		if (digits) {
+			cabo_errh_lerror(ps->errh, where, "element name '%s' has all-digit component", name);
+			return;
+		}
+		s += *s == '/';
+	}
+}
+
 /* Adds an element to the current body, taking name, class and config.  An
  * anonymous element's name is the class as written (NULL for `{...}`). */
 static unsigned add_elem(struct parser *ps, char *name, struct classref cls, char *config,
@@ -161,22 +177,9 @@ static unsigned add_elem(struct parser *ps, char *name, struct classref cls, cha
 	e->where = where;
 	e->anonymous = anonymous;
 	e->placeholder = !cls.name;
+	if (!e->placeholder)
+		check_name(ps, e->name, where);
 	return i;
-}
-
-static void check_name(struct parser *ps, const char *name, struct cabo_landmark where)
-{
-	const char *s = name;
-	while (*s) {
-		bool digits = true;
-		for (; *s && *s != '/'; s++)
-			digits = digits && isdigit((unsigned char)*s);
-		if (digits) {
-			cabo_errh_lerror(ps->errh, where, "element name '%s' has all-digit component", name);
-			return;
-		}
-		s += *s == '/';
-	}
 }
 
 struct ports {
@@ -323,13 +326,14 @@ static int declare(struct parser *ps, struct eref *r, char *name)
 	}
 	int i = namemap_get(&b->names, name);
 	if (i < 0) {
-		check_name(ps, name, r->where);
 		i = (int)add_elem(ps, name, r->cls, r->config, r->where, false);
 		r->cls.name = r->config = NULL;
 		return i;
 	}
 	struct elem *e = &b->elems[i];
 	if (e->placeholder) {
+		free(e->class_name);
+		free(e->config);
 		e->class_name = r->cls.name;
 		e->compound = r->cls.def;
 		e->config = r->config;

@@ -113,6 +113,7 @@ struct classdef {
 	const struct compound **alts;
 	unsigned nalts, alts_cap;
 	char *primitive;
+	bool extended;                   /* `...` seen: only one counts */
 };
 
 struct scope {

@@ -42,8 +42,8 @@ for f in "$@"; do
 		if (mode == "synopsis" || mode == "example") print ".fi"
 	}
 	function section(tag, arg) {
-		if (tag == "c") { print ".SS \"" name "\""; mode = "synopsis"; print ".nf"; print ".B"; return }
 		close_block()
+		if (tag == "c") { print ".SS \"" name "\""; mode = "synopsis"; kw = hd = 0; print ".nf"; print ".B"; return }
 		mode = tag
 		if (tag == "s") { mode = "summary"; return }
 		if (tag == "ports") { print ".TP\n.B Ports"; return }

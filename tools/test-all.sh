@@ -41,7 +41,8 @@ run_suite build-asan --enable-sanitizers
 passed=$(grep -c '\] PASS: ' "$top/.test-results" 2>/dev/null)
 failed=$(grep -c '\] FAIL: ' "$top/.test-results" 2>/dev/null)
 skipped=$(grep -c '\] SKIP: ' "$top/.test-results" 2>/dev/null)
-builds_failed=$(wc -l < "$top/.test-summary" 2>/dev/null || echo 0)
+builds_failed=0
+[ -f "$top/.test-summary" ] && builds_failed=$(wc -l < "$top/.test-summary")
 failed=$((failed + builds_failed))
 [ "$failed" -eq 0 ] || status=1
 rm -f "$top/.test-results" "$top/.test-summary"

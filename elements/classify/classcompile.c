@@ -142,7 +142,8 @@ static void normalize(struct know *k, uint32_t offset)
 			}
 		}
 	}
-	qsort(k->absent, k->nabsent, sizeof *k->absent, kword_cmp);
+	if (k->nabsent > 1)
+		qsort(k->absent, k->nabsent, sizeof *k->absent, kword_cmp);
 	unsigned m = 0;
 	for (unsigned i = 0; i < k->nabsent; i++) {
 		const struct kword *n = &k->absent[i];
@@ -260,6 +261,7 @@ struct pending {
 struct cc {
 	struct ct_builder *b;
 	bool fast;                  /* packets are known to be long enough */
+	uint32_t safe;
 	struct onode *node;
 	unsigned nnode, capnode;
 	struct ct_itab nodes, memo;
@@ -550,6 +552,32 @@ static int32_t chain(struct cc *cc, ct_expr x, int32_t yes, int32_t no)
 	}
 }
 
+/* Then every branch of the chain skips the tests that its own test decides
+ * (Click's edge drifting, remembering one test). */
+static void drift(struct cc *cc)
+{
+	for (unsigned i = 0; i < cc->nnode; i++) {
+		for (int r = 0; r < 2; r++) {
+			struct know k;
+			memset(&k, 0, sizeof k);
+			k.len = cc->fast ? cc->safe : 0;
+			know_add(&k, cc->b, cc->node[i].atom, r);
+			int32_t t = r ? cc->node[i].yes : cc->node[i].no;
+			while (t > 0 && !k.impossible) {
+				int v = know_eval(&k, cc->b, cc->node[t - 1].atom);
+				if (v == UNKNOWN_R)
+					break;
+				t = v == TRUE_R ? cc->node[t - 1].yes : cc->node[t - 1].no;
+			}
+			if (r)
+				cc->node[i].yes = t;
+			else
+				cc->node[i].no = t;
+			know_free(&k);
+		}
+	}
+}
+
 /* ======================================================================
  * Linearizing: nodes in reverse postorder (root first, yes branch next)
  * ====================================================================== */
@@ -609,6 +637,7 @@ static int build(struct ct_builder *b, const struct pending *p, unsigned n, bool
 	memset(&cc, 0, sizeof cc);
 	cc.b = b;
 	cc.fast = fast;
+	cc.safe = safe;
 	cc.budget = budget;
 	struct know k;
 	memset(&k, 0, sizeof k);
@@ -619,10 +648,13 @@ static int build(struct ct_builder *b, const struct pending *p, unsigned n, bool
 		memset(&cc, 0, sizeof cc);
 		cc.b = b;
 		cc.fast = fast;
+		cc.safe = safe;
 		*fallback = true;
 		root = CT_DROP;
 		for (unsigned i = n; i-- > 0;)
 			root = chain(&cc, p[i].e, p[i].out, root);
+		if (!cc.over)
+			drift(&cc);
 	}
 	int rc = cc.over ? -1 : 0;
 	if (!rc)

@@ -32,8 +32,11 @@
  * from earlier tests is never made, equal subtrees are shared, and tests of
  * the same word are fused.  Packets at least "safe length" bytes long run a
  * tree with no length checks; shorter packets run a length-checked tree.
- * A pattern no packet can match draws the warning "output N matches no
- * packets".
+ * Pattern sets whose tests interact too much to optimize within a fixed
+ * budget (hundreds of patterns over many words) compile into a chain of the
+ * patterns' tests instead, each branch skipping the tests it decides; the
+ * program handler then says "unoptimized".  A pattern no packet can match
+ * draws the warning "output N matches no packets".
  * =h program read
  * The compiled decision tree, one test per line in Click's format
  * ("OFFSET/VALUE%MASK  yes->TARGET  no->TARGET", where a target is another
@@ -209,15 +212,16 @@ static ct_expr parse_pattern(struct ct_builder *b, const char *s, unsigned slot,
 static int classifier_configure(struct cabo_element *e, struct cabo_args *a)
 {
 	struct classifier *c = (struct classifier *)e;
-	const char *const *patterns;
-	unsigned n = cabo_args_read_rest(a, &patterns);
+	/* Every argument is a pattern, even one that looks like a keyword. */
+	const char *const *patterns = (const char *const *)a->argv;
+	unsigned n = a->argc;
+	for (unsigned i = 0; i < n; i++)
+		a->used[i] = true;
 	if (n != e->noutputs) {
 		a->failed = true;
 		return cabo_errh_error(a->errh, "need %u arguments, one per output port",
 				       e->noutputs);
 	}
-	if (cabo_args_complete(a) < 0)
-		return -1;
 
 	struct ct_builder *b = ct_builder_new();
 	ct_expr *exprs = cabo_xmalloc((n + 1) * sizeof *exprs);
@@ -242,7 +246,7 @@ static int classifier_configure(struct cabo_element *e, struct cabo_args *a)
 	ct_builder_free(b);
 	if (rc < 0)
 		a->failed = true;
-	return rc;
+	return rc < 0 ? rc : cabo_args_complete(a);
 }
 
 static void classifier_cleanup(struct cabo_element *e)
@@ -279,7 +283,7 @@ static int read_program(struct cabo_element *e, const void *arg, struct cabo_str
 
 static const struct cabo_handler classifier_handlers[] = {
 	{ "program", read_program, NULL, NULL, 0 },
-	{ NULL },
+	{ NULL, NULL, NULL, NULL, 0 },
 };
 
 CABO_ELEMENT_CLASS(classifier_class) = {

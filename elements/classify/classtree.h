@@ -18,7 +18,8 @@
  * are fused.  Two programs come out: one for packets at least `safe_length`
  * bytes long, which never checks lengths, and one for shorter packets, which
  * checks each test's length.  A pattern set too large to optimize within a
- * state budget falls back to a straight chain of tests (still correct). */
+ * state budget falls back to a chain of the patterns' tests in which each
+ * branch skips the tests its own test decides (correct, less optimized). */
 #ifndef CABO_CLASSTREE_H
 #define CABO_CLASSTREE_H
 

@@ -18,7 +18,7 @@
  * larger than a pool buffer gets a buffer of its own) and gets its timestamp
  * annotation from the file.  Its MAC header annotation points to the start of
  * the link-layer header (except for raw IP files), and for IPv4 and IPv6
- * packets of the common link types (Ethernet with or without one VLAN tag,
+ * packets of the common link types (Ethernet with up to two VLAN tags,
  * raw IP, BSD loopback, Linux cooked, PPP, Cisco HDLC) its network header
  * annotation points to the IP header.
  *
@@ -169,7 +169,6 @@ struct fromdump {
 	size_t record_size;               /* bytes of the peeked record */
 	bool file_eof;
 	bool swapped, nano;
-	bool fast;                        /* host order, 2.4, 16-byte headers, not done */
 	uint32_t subsec_ns;               /* 1000 (microsecond files) or 1 */
 	unsigned header_size;             /* record header: 16, or 24 (modified pcap) */
 	unsigned length_swap;             /* 0 none; 1 version 2.3 (maybe); 2 older */
@@ -341,9 +340,8 @@ static inline uint32_t get32(const uint8_t *p, bool swapped)
 	return swapped ? __builtin_bswap32(v) : v;
 }
 
-/* 1: a record; 0: end of file; -1: error (errmsg set).  The careful path:
- * byte swapping, old versions, refilling, errors. */
-static int peek_pcap(struct fromdump *fd, struct record *r)
+/* 1: a record; 0: end of file; -1: error (errmsg set). */
+static inline int peek_pcap(struct fromdump *fd, struct record *r)
 {
 	size_t hs = fd->header_size;
 	if (fd->len - fd->pos < hs) {
@@ -411,7 +409,6 @@ static int open_pcap(struct fromdump *fd, struct cabo_errh *errh)
 	fd->dlt = cabo_encap_from_linktype(get32(fd->buf + 20, fd->swapped));
 	fd->pos = 24;
 	fd->format = FORMAT_PCAP;
-	fd->fast = !fd->swapped && fd->header_size == 16 && !fd->length_swap;
 	return 0;
 }
 
@@ -484,50 +481,14 @@ static int peek_pcapng(struct fromdump *fd, struct record *r)
 /* ---- Records */
 
 /* 1: the next record is in *r (until consume()); 0: no more; -1: error. */
-static int peek_slow(struct fromdump *fd, struct record *r)
+static inline int peek(struct fromdump *fd, struct record *r)
 {
 	if (fd->done)
 		return 0;
 	int x = fd->format == FORMAT_PCAP ? peek_pcap(fd, r) : peek_pcapng(fd, r);
-	if (x <= 0) {
+	if (x <= 0)
 		fd->done = true;
-		fd->fast = false;
-	}
 	return x;
-}
-
-/* The common case inline: a whole host-order record in the buffer, within
- * the snapshot length. */
-static inline __attribute__((always_inline)) int peek(struct fromdump *fd, struct record *r)
-{
-	if (fd->fast) {
-		size_t avail = fd->len - fd->pos;
-		const uint8_t *h = fd->buf + fd->pos;
-		uint32_t v[4];
-		if (avail >= 16) {
-			memcpy(v, h, 16);
-			if (v[2] <= fd->snaplen && avail - 16 >= v[2]) {
-				r->data = h + 16;
-				r->caplen = v[2];
-				r->ts = (int64_t)v[0] * NS_PER_SEC + (int64_t)v[1] * fd->subsec_ns;
-				fd->record_size = 16 + (size_t)v[2];
-				return 1;
-			}
-		}
-	}
-	return peek_slow(fd, r);
-}
-
-/* Copies packet data; short packets without a library call. */
-static inline void copy_data(uint8_t *dst, const uint8_t *src, uint32_t n)
-{
-	if (n < 16 || n > 256) {
-		memcpy(dst, src, n);
-		return;
-	}
-	for (uint32_t i = 0; i + 16 < n; i += 16)
-		memcpy(dst + i, src + i, 16);
-	memcpy(dst + n - 16, src + n - 16, 16);
 }
 
 static inline void consume(struct fromdump *fd)
@@ -576,12 +537,13 @@ static inline int ip_offset(int dlt, const uint8_t *d, uint32_t len)
 	case DLT_EN10MB: {
 		if (len < 14)
 			return -1;
-		uint16_t type = get16be(d + 12);
-		if (ip_ethertype(type))
-			return 14;
-		if ((type == 0x8100 || type == 0x88A8) && len >= 18 && ip_ethertype(get16be(d + 16)))
-			return 18;
-		return -1;
+		unsigned off = 12;   /* the EtherType, after up to two VLAN tags */
+		uint16_t type = get16be(d + off);
+		for (int tags = 0; tags < 2 && (type == 0x8100 || type == 0x88A8) && len >= off + 6; tags++) {
+			off += 4;
+			type = get16be(d + off);
+		}
+		return ip_ethertype(type) ? (int)off + 2 : -1;
 	}
 	case DLT_RAW:
 		return 0;
@@ -822,7 +784,7 @@ static enum fill fill_records(struct fromdump *fd, struct cabo_batch *out,
 			p->length = r.caplen;
 		} else if (!(p = cabo_packet_alloc_large(pool, r.caplen)))
 			return FILL_NOMEM;
-		copy_data(p->data, r.data, r.caplen);
+		memcpy(p->data, r.data, r.caplen);
 		p->anno.timestamp_ns = r.ts;
 		consume(fd);
 		if (set_headers(fd, p))
@@ -872,6 +834,7 @@ static bool fromdump_fire(struct cabo_task *t)
 	switch (res) {
 	case FILL_END:
 		cabo_task_unschedule(t);
+		worked = worked || !fd->at_end;   /* ending (maybe stopping) is work */
 		reached_end(fd);
 		break;
 	case FILL_WAIT:

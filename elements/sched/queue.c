@@ -11,7 +11,7 @@
  * Stores packets pushed to its input in a first-in-first-out queue and hands
  * them out, oldest first, when output 0 is pulled.  CAPACITY is the most
  * packets the queue holds (default 1000); packets that arrive while the queue
- * is full are dropped (counted by the C<drops> handler and under the drop
+ * is full are dropped (counted by the "drops" handler and under the drop
  * reason "queue full"), or emitted on output 1 when that output is connected.
  *
  * Packets arrive and leave in batches: a pushed batch is copied into the ring
@@ -32,11 +32,11 @@
  * Returns or sets the capacity.  A new capacity keeps the packets already
  * queued, oldest first; when it is smaller than the current length the
  * newest packets beyond it are dropped (reason "capacity reduced", not
- * counted in C<drops>).
+ * counted in "drops").
  * =h drops read
  * Returns the number of packets that arrived while the queue was full.
  * =h reset_counts write
- * Resets C<drops> to 0 and C<highwater_length> to the current length.
+ * Resets "drops" to 0 and "highwater_length" to the current length.
  * =h reset write
  * Empties the queue: its packets are emitted on output 1 if that output is
  * connected, and dropped (reason "queue reset") otherwise.  Counters are kept.
@@ -45,9 +45,7 @@
  *     -> Unqueue(BURST 32) -> ToDump(out.pcap);
  * =a
  * Queue, Unqueue, RoundRobinSched, PrioSched
- */
-
-/*
+ *
  * =c
  * Queue([CAPACITY])
  * =s
@@ -76,9 +74,9 @@
  * =h drops read
  * Returns the number of packets that arrived while the queue was full.
  * =h reset_counts write
- * Resets C<drops> to 0 and C<highwater_length> to the current length.
+ * Resets "drops" to 0 and "highwater_length" to the current length.
  * =h reset write
- * Empties the queue, as SimpleQueue's C<reset> does.
+ * Empties the queue, as SimpleQueue's "reset" does.
  * =e
  *   FromDump(in.pcap, STOP true) -> q :: Queue(1000)
  *     -> Unqueue(BURST 32) -> Discard;

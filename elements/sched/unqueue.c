@@ -21,7 +21,7 @@
  * Most packets pulled each time the task runs; default 1.  A negative BURST
  * pulls until nothing comes back.  Benchmarks use BURST 32 (one batch).
  * =k ACTIVE
- * Boolean.  If false, Unqueue pulls nothing until its C<active> handler is set
+ * Boolean.  If false, Unqueue pulls nothing until its "active" handler is set
  * to true.  Default true.
  * =k LIMIT
  * If non-negative, Unqueue pulls at most LIMIT packets in all and then stops.
@@ -29,9 +29,9 @@
  * =h count read
  * Returns the number of packets pulled so far.
  * =h reset write
- * Resets C<count> to 0, which lets Unqueue pull LIMIT more packets.
+ * Resets "count" to 0, which lets Unqueue pull LIMIT more packets.
  * =h reset_counts write
- * Same as C<reset>.
+ * Same as "reset".
  * =h active read/write
  * Same as the ACTIVE keyword; setting it to true restarts the task.
  * =h burst read/write

@@ -2,135 +2,97 @@
  * =c
  * Script([TYPE,] INSTRUCTIONS...)
  * =s
- * scripts a router configuration: waits, reads and writes handlers, stops
+ * scripts a configuration: waits, calls handlers, prints, stops the router
  * =ports
- * none, except for PACKET scripts: at least 1 input, any number of outputs
+ * none; a PACKET script has 1 or more inputs and any number of outputs
  * =processing
  * agnostic on input and output 0, push on the others (PACKET scripts)
  * =d
- * Script runs a small scripting language that controls a configuration:
- * it sets variables, reads and writes other elements' handlers, waits for
- * time to pass or for its step handler, prints, and stops the router.
- * Every configuration argument except TYPE is one instruction; they run in
- * order.
+ * Runs Click's small scripting language. Every argument but TYPE is an
+ * instruction; they run in order. Instruction text is expanded first (see
+ * below); the forms ending in q then remove one layer of quotes.
  *
- * Handler instructions. Instruction text is first expanded (see
- * SUBSTITUTIONS). The plain forms keep quotes in the expanded text; the
- * forms ending in q then remove one layer of quotes.
+ * 'set VAR TEXT', 'setq': sets $VAR. 'init VAR [TEXT]', 'initq': sets $VAR
+ * once, at initialization. 'print [>FILE | >>FILE] [TEXT | HANDLER]' prints
+ * a line on standard output (or writes or appends FILE): an argument that
+ * starts with a letter, '@' or '_' is a read handler whose value is printed
+ * ('print c.count'), any other text is unquoted and printed ('print "n=$n"').
+ * 'printn' omits the newline; 'printq', 'printnq' unquote the handler's
+ * arguments. 'read HANDLER [ARGS]' prints "NAME:" and the value on standard
+ * error. 'write HANDLER [ARGS]' calls a write handler; $? is its status (0,
+ * or negative on failure).
  *
- * 'set VAR TEXT', 'setq VAR TEXT': sets the variable $VAR to TEXT.
- * 'init VAR [TEXT]', 'initq VAR [TEXT]': sets $VAR once, when the element
- * is initialized; later the instruction does nothing.
- * 'print [>FILE | >>FILE] [TEXT | HANDLER]': prints the text followed by a
- * newline on standard output, or writes or appends it to FILE. If the
- * argument starts with a letter, '@' or '_', it names a read handler, which
- * is called and its value printed ('print c.count'); otherwise one layer of
- * quotes is removed and the text printed ('print "count $(c.count)"').
- * 'printn' prints without the newline; 'printq' and 'printnq' unquote the
- * handler's parameters.
- * 'read HANDLER [ARGS]', 'readq ...': calls a read handler and prints
- * "NAME:" and the value on standard error.
- * 'write HANDLER [ARGS]', 'writeq ...': calls a write handler. Its status
- * (0, or negative on failure) is the variable $?.
+ * 'pause [COUNT]' (or 'wait' alone) blocks until the step handler has been
+ * called COUNT times (default 1). 'wait TIME' blocks for TIME (1, 1.5s,
+ * 250ms, ...) or until a step. Waits use a timer: nothing spins, and with
+ * simulated time the clock jumps over them.
  *
- * Blocking instructions. 'pause [COUNT]' (also 'wait' without argument)
- * blocks until the step handler has been called COUNT times (default 1).
- * 'wait TIME' blocks for TIME (Click's time syntax: 1, 1.5s, 250ms, 10us),
- * or until a step, whichever comes first. Waiting uses a timer, so with
- * simulated time the clock jumps over the wait.
+ * 'label L' defines L; 'goto L [COND]' jumps to L when the expanded COND is
+ * true or absent ('goto l $(lt $x 5)'). 'begin' and 'loop' name the first
+ * instruction; 'goto exit', 'goto end', 'goto stop' and 'goto error' act as
+ * those instructions. 1000 jumps without blocking disable the script ("too
+ * many jumps"). 'loop' goes back to the start. 'end' ends the script, as
+ * does running off its last instruction; 'exit' also ends it (and drops the
+ * packet in a PACKET script); 'stop' ends it and stops the router.
+ * 'return [VALUE]', 'returnq' end it with VALUE, the value of the run handler
+ * or a PACKET script's output port. 'error [MSG]', 'errorq' end it with an
+ * error, reporting MSG.
  *
- * Control instructions. 'label L' defines label L. 'goto L [COND]' jumps to
- * L, if the expanded COND is true when it is given ('goto l $(lt $x 5)').
- * The labels 'begin' and 'loop' are the first instruction; 'goto exit',
- * 'goto end', 'goto stop' and 'goto error' act like those instructions.
- * A script that runs 1000 jumps without blocking is disabled ("too many
- * jumps"). 'loop' jumps to the first instruction. 'end' and 'exit' end the
- * script ('exit' drops the packet in PACKET scripts); execution that falls
- * off the last instruction ends too. 'stop' ends the script and asks the
- * router to stop. 'return [VALUE]', 'returnq [VALUE]' end the script; VALUE
- * is the value of the run handler, or the output port for a PACKET script.
- * 'error [MSG]', 'errorq [MSG]' end the script with an error, reporting MSG.
+ * Substitution: '$x' and '${x}' give variable x; '$(HANDLER [ARGS])' gives
+ * a read handler's value ('$(c.count)'); names without an element are the
+ * Script's own handlers, such as the expression handlers below ('$(add $x
+ * 1)', or '$(s.add $x 1)' for another Script s). References nest. Special
+ * variables: $? (write status), $args, $1, $2, ... and $# (run handler
+ * arguments), $input (a PACKET script's input port), $$ (process id).
+ * Unknown references stay as written. Nothing is expanded inside 'single
+ * quotes'; values inside "double quotes" are escaped, so unquoting gives
+ * back the value.
  *
- * Script types, chosen with TYPE. ACTIVE (the default) starts running when
- * the router starts. PASSIVE runs only when its run handler is called;
- * within it $args is the handler's argument, $1, $2, ... its words and $#
- * their count. PACKET runs once for every packet that arrives on an input:
- * $input is the input port, and the script's return value is the output
- * port ('end' sends to output 0, 'exit' drops). PACKET scripts are slow (the
- * whole script runs per packet) and meant for tests and control traffic.
- *
- * SUBSTITUTIONS. '$x' and '${x}' are replaced by the value of variable x.
- * '$(HANDLER [ARGS])' is replaced by the value of a read handler:
- * '$(c.count)' reads element c's count handler. Handler names without an
- * element name are the Script's own handlers, including the expression
- * handlers below: '$(add $x 1)'. References nest. Variables that are
- * neither set by the script nor special ($?, $args, $1..., $#, $$, $input)
- * are left as written. Inside 'single quotes' nothing is expanded; inside
- * "double quotes" expansions are escaped so that unquoting gives back the
- * value.
- *
- * The expression handlers and get/shift take parameters, so they are
- * reached through '$(...)' and 'print' in Script instructions, from this
- * Script ('$(add 1 2)') or another one ('$(s.add 1 2)').
- *
- * Runtime errors (a missing handler, a bad condition) are reported on
- * standard error under "While executing 'NAME :: Script':" and the script
- * goes on with the next instruction, as in Click.
+ * Runtime errors (missing handler, bad condition) are reported on standard
+ * error under "While executing 'NAME :: Script':"; the script goes on with
+ * the next instruction, as in Click.
  * =k TYPE
- * ACTIVE, PASSIVE or PACKET (PUSH is a synonym). Default ACTIVE. Click's
- * DRIVER, PROXY and SIGNAL types are not supported.
+ * ACTIVE (default): runs when the router starts. PASSIVE: runs when its run
+ * handler is called. PACKET (or PUSH): runs once per packet, pushed or
+ * pulled; the return value is the output port ('end' means 0; 'exit' and
+ * bad ports are counted drops). PACKET scripts are slow, for tests and
+ * control traffic. Click's DRIVER, PROXY and SIGNAL types are not supported.
  * =h step write
- * Moves past the current blocking instruction (pause or wait); a number
- * steps past that many.
+ * Moves past the current pause or wait; a number N moves past N of them.
  * =h goto write
- * Moves to the given label and continues running from there.
+ * Continues running from the given label.
  * =h run read/write
- * Runs the script from the start (the written text is $args) and returns
- * the value of its 'return' instruction.
+ * Runs the script from the start (written text: $args) and returns the
+ * value of its 'return'.
  * =h set write
- * 'VAR VALUE': sets a script variable.
+ * 'VAR VALUE': sets a variable.
  * =h now read
- * The router's clock, in seconds (SEC.USEC).
+ * The router's clock, SEC.USEC.
  * =h add,sub,mul,div,idiv,min,max read with parameters
- * '$(add 10 5 2)' is 17, '$(sub 10 5 2)' is 3. Integers while every
+ * '$(add 10 5 2)' is 17, '$(sub 10 5 2)' 3. Integer arithmetic while every
  * operand is an integer, otherwise floating point; div always divides in
- * floating point, idiv truncates the quotient to an integer.
+ * floating point, idiv truncates to an integer.
  * =h mod,rem,neg,abs read with parameters
- * '$(mod 7 3)' is 1 (integers); rem also takes floating point. neg and abs
- * take one number.
+ * '$(mod 7 3)' is 1; rem also takes floating point; neg, abs take one number.
  * =h eq,ne,lt,gt,le,ge read with parameters
- * Compare two numbers, or two strings when either is not a number:
- * '$(eq 10 0xA)' is true, '$(le 9 8)' is false.
- * =h not,and,or,nand,nor read with parameters
- * Boolean operations on 'true'/'false' (also yes/no, 1/0, on/off).
- * =h if read with parameters
- * '$(if COND A B)' is A when COND is true, otherwise B.
- * =h in read with parameters
- * '$(in X A B ...)' is true when X equals one of the other words.
- * =h first,length,unquote read with parameters
- * The first word, the length of the text, the text without one layer of
- * quotes.
- * =h sprintf read with parameters
- * '$(sprintf "%05x" 127)' is 0007f: %d %i %u %o %x %X %s %%, with flags,
- * width and precision.
- * =h random read with parameters
- * '$(random)' is 0 to 2147483647, '$(random N)' 0 to N-1, '$(random A B)'
- * A to B.
+ * Compare two numbers, or strings if either is not a number: '$(eq 10 0xA)'
+ * is true.
+ * =h not,and,or,nand,nor,if,in read with parameters
+ * Booleans (true/false, yes/no, 1/0, on/off). '$(if C A B)' is A when C is
+ * true, else B; '$(in X A B ...)' is true when X is one of A B ....
+ * =h sprintf,first,length,unquote,random read with parameters
+ * '$(sprintf "%05x" 127)' is 0007f (%d %i %u %o %x %X %s %%); first word;
+ * text length; text unquoted; '$(random)', '$(random N)' (0..N-1),
+ * '$(random A B)' (A..B).
  * =h get,shift read with parameters
- * '$(get VAR)' is the variable's value; '$(shift VAR)' removes and returns
- * its first word ($args without VAR).
- * =h readable,writable read with parameters
- * True when every named handler exists and is readable (writable).
+ * '$(get VAR)' is the variable; '$(shift VAR)' removes and returns its first
+ * word ($args if no VAR).
  * =e
  *   FromDump(trace.pcap, STOP false) -> c :: Counter -> Discard;
  *   Script(wait 1s, print "after 1s: $(c.count) packets", stop);
  *
- *   Script(set x 0,
- *          label again,
- *          print $x,
- *          set x $(add $x 1),
- *          goto again $(lt $x 5),
- *          stop);
+ *   Script(set x 0, label again, print $x,
+ *          set x $(add $x 1), goto again $(lt $x 5), stop);
  *
  *   s :: Script(TYPE PASSIVE, return $(add $(c1.count) $(c2.count)));
  * =a
@@ -386,30 +348,6 @@ static int script_param_read(struct script *t, struct script *caller, const char
 		free(var);
 		return r;
 	}
-	if (!strcmp(hname, "readable") || !strcmp(hname, "writable")) {
-		const char *p = params;
-		char *w, *name, *sub;
-		const char *h;
-		bool ok = true, want_write = hname[0] == 'w';
-		while (ok && (w = cabo_script_shift_word(&p))) {
-			struct script *o = split_call(caller, w, &name, &sub, &h);
-			struct cabo_element *el = o ? &o->e : NULL;
-			if (!el && strchr(w, '.')) {
-				char *ename = cabo_xstrndup(w, (size_t) (strchr(w, '.') - w));
-				el = cabo_element_find(&caller->e, ename);
-				free(ename);
-			}
-			const struct cabo_handler *hd = el ? cabo_element_handler(el, h) : NULL;
-			ok = (hd && (want_write ? hd->write != NULL : hd->read != NULL))
-				|| (!want_write && o && (cabo_script_expr_exists(h)
-							|| !strcmp(h, "get") || !strcmp(h, "shift")));
-			free(name);
-			free(sub);
-			free(w);
-		}
-		cabo_strbuf_puts(out, ok ? "true" : "false");
-		return 0;
-	}
 	if (!strcmp(hname, "run")) {
 		if (t->cur_steps)
 			return cabo_errh_error(errh, "'%s.run': script is already running", t->e.name);
@@ -475,13 +413,14 @@ static int call_read(struct script *s, const char *spec, bool unquote_params,
 	r = t ? script_param_read(t, s, hname, params, out, errh) : 1;
 	if (r == 0 || r == -1)
 		el = &t->e;
-	else if (*params)
-		r = cabo_errh_error(errh, "'%s' read handler does not take parameters", hfull);
 	else {
 		const struct cabo_handler *h = find_handler(s, hfull, &el, false, errh);
-		if (h)
+		bool global = !el && !strchr(hfull, '.');
+		if ((h || global) && *params)
+			r = cabo_errh_error(errh, "'%s' read handler does not take parameters", hfull);
+		else if (h)
 			r = h->read(el, h->arg, out) < 0 ? -1 : 0;
-		else if (!el && !strchr(hfull, '.'))
+		else if (global)
 			r = cabo_element_call_read(&s->e, hfull, out, errh);
 		else
 			r = -1;
@@ -546,13 +485,12 @@ static void do_print(struct script *s, struct insn *in, struct cabo_errh *errh)
 		}
 		free(file);
 	}
-	unsigned before = errh->nerrors;
-	bool unq = in->op == OP_PRINTQ || in->op == OP_PRINTNQ;
+	bool unq = in->op == OP_PRINTQ || in->op == OP_PRINTNQ, failed = false;
 	struct cabo_strbuf out = CABO_STRBUF_INIT;
 	cabo_strbuf_puts(&out, "");
 	if (isalpha((unsigned char) text[0]) || text[0] == '@' || text[0] == '_') {
 		char *spec = expand_text(s, text, false, errh);
-		call_read(s, spec, unq, &out, NULL, errh);
+		failed = call_read(s, spec, unq, &out, NULL, errh) < 0;
 		free(spec);
 	} else {
 		char *x = expand(s, text, true, errh);
@@ -561,7 +499,7 @@ static void do_print(struct script *s, struct insn *in, struct cabo_errh *errh)
 		free(x);
 		free(u);
 	}
-	if (errh->nerrors != before)
+	if (failed)             /* a failed handler read prints nothing */
 		cabo_strbuf_clear(&out);
 	else if (in->op != OP_PRINTN && in->op != OP_PRINTNQ
 		 && (!out.length || out.data[out.length - 1] != '\n'))
@@ -699,7 +637,7 @@ static int step(struct script *s, int budget, int njumps, struct cabo_errh *errh
 			njumps++;
 	}
 	if (njumps >= MAX_JUMPS) {
-		cabo_errh_error(errh, "too many jumps, giving up");
+		cabo_errh_error(errh, "%s: too many jumps, giving up", s->e.name);
 		s->pos = s->ninsns;
 		if (cabo_timer_scheduled(&s->timer))
 			cabo_timer_unschedule(&s->timer);
@@ -893,14 +831,13 @@ static void parse_insn(struct script *s, const char *arg, struct cabo_errh *errh
 {
 	const char *rest = arg;
 	char *name = cabo_script_shift_word(&rest), *word = NULL;
-	int op = -1, label = 0;
+	int op = -1;
 	int64_t n;
 	if (!name)                      /* empty argument: ignored, as Click */
 		return;
 	for (unsigned i = 0; i < sizeof insn_names / sizeof insn_names[0]; i++)
 		if (!strcmp(insn_names[i].name, name))
-			op = (int) insn_names[i].op, label = insn_names[i].label;
-	(void) label;
+			op = (int) insn_names[i].op;
 	if (op == OP_WAIT_PSEUDO)
 		op = *rest ? OP_WAIT_TIME : OP_WAIT_STEP;
 	switch (op) {
@@ -921,15 +858,11 @@ static void parse_insn(struct script *s, const char *arg, struct cabo_errh *errh
 			goto syntax;
 		add_insn(s, (enum insn_op) op, 0, rest);
 		break;
-	case OP_GOTO:
-		word = cabo_script_shift_word(&rest);
-		if (!word)
+	case OP_GOTO:                   /* "LABEL [COND]": resolved in configure */
+		if (!*rest)
 			goto syntax;
 		add_insn(s, OP_GOTO, 0, rest);
-		/* the label is resolved once every label is known */
 		s->insns[s->ninsns - 1].arg2 = -1;
-		free(s->insns[s->ninsns - 1].text);
-		s->insns[s->ninsns - 1].text = cabo_xasprintf("%s %s", word, rest);
 		break;
 	case OP_LOOP_PSEUDO:
 		if (*rest)

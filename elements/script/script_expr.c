@@ -354,7 +354,6 @@ enum expr_op {
 	X_NEG, X_ABS, X_EQ, X_NE, X_LT, X_GT, X_LE, X_GE,
 	X_NOT, X_AND, X_OR, X_NAND, X_NOR, X_IF, X_IN, X_FIRST,
 	X_SPRINTF, X_RANDOM, X_LENGTH, X_UNQUOTE, X_NOW,
-	X_HTONS, X_HTONL, X_NTOHS, X_NTOHL,
 };
 
 static const struct {
@@ -369,8 +368,6 @@ static const struct {
 	{ "nand", X_NAND }, { "nor", X_NOR }, { "if", X_IF }, { "in", X_IN },
 	{ "first", X_FIRST }, { "sprintf", X_SPRINTF }, { "random", X_RANDOM },
 	{ "length", X_LENGTH }, { "unquote", X_UNQUOTE }, { "now", X_NOW },
-	{ "htons", X_HTONS }, { "htonl", X_HTONL }, { "ntohs", X_NTOHS },
-	{ "ntohl", X_NTOHL },
 };
 
 static int find_op(const char *name)
@@ -691,7 +688,6 @@ static int basic(enum expr_op op, const char *params, const struct cabo_script_e
 {
 	char *w = NULL;
 	bool b;
-	int64_t v;
 	int r = 0;
 	switch (op) {
 	case X_NOT:
@@ -745,15 +741,6 @@ static int basic(enum expr_op op, const char *params, const struct cabo_script_e
 	case X_NOW:
 		cabo_strbuf_printf(out, "%" PRId64 ".%06" PRId64, env->now_ns / 1000000000,
 				   env->now_ns % 1000000000 / 1000);
-		return 0;
-	case X_HTONS: case X_NTOHS: case X_HTONL: case X_NTOHL:
-		if (!cabo_script_parse_int(params, &v))
-			return cabo_errh_error(errh, "syntax error");
-		if (op == X_HTONS || op == X_NTOHS)
-			v = __builtin_bswap16((uint16_t) v);
-		else
-			v = __builtin_bswap32((uint32_t) v);
-		cabo_strbuf_printf(out, "%" PRId64, v);
 		return 0;
 	default:
 		return cabo_errh_error(errh, "internal error: bad expression");

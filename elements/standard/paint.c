@@ -118,7 +118,7 @@ static int write_color(struct cabo_element *e, const char *value, const void *ar
 
 static const struct cabo_handler paint_handlers[] = {
 	{ "color", read_color, write_color, NULL, 0 },
-	{ NULL },
+	{ NULL, NULL, NULL, NULL, 0 },
 };
 
 CABO_ELEMENT_CLASS(paint_class) = {

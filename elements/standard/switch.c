@@ -89,7 +89,7 @@ static int write_switch(struct cabo_element *e, const char *value, const void *a
 static const struct cabo_handler switch_handlers[] = {
 	{ "switch", read_switch, write_switch, NULL, 0 },
 	{ "config", read_switch, NULL, NULL, 0 },
-	{ NULL },
+	{ NULL, NULL, NULL, NULL, 0 },
 };
 
 CABO_ELEMENT_CLASS(switch_class) = {
