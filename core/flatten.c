@@ -65,7 +65,7 @@ static const struct binding *lookup(const struct env **env, const char *name, si
 	return NULL;
 }
 
-enum subst_failure { SUBST_OK, SUBST_TOO_LONG, SUBST_TOO_DEEP };
+enum subst_failure { SUBST_OK, SUBST_TOO_LONG, SUBST_TOO_DEEP, SUBST_MALFORMED };
 
 struct subst {
 	struct cabo_strbuf out;
@@ -91,21 +91,15 @@ static const char *closing_brace(const char *s)
 {
 	unsigned parens = 0;
 	char quote = 0;
-	for (s += 2; *s; s++) {
-		if (quote) {
-			if (*s == '\\' && quote == '"' && s[1])
-				s++;
-			else if (*s == quote)
-				quote = 0;
-		} else if (*s == '"' || *s == '\'') {
-			quote = *s;
-		} else if (*s == '(') {
+	for (s += 2; *s; s = cabo_config_unit(s, &quote)) {
+		if (quote)
+			continue;
+		if (*s == '(')
 			parens++;
-		} else if (*s == ')' && !parens--) {
+		else if (*s == ')' && !parens--)
 			return NULL;
-		} else if (*s == '}' && !parens) {
+		else if (*s == '}' && !parens)
 			return s;
-		}
 	}
 	return NULL;
 }
@@ -209,11 +203,9 @@ static void subst_text(struct subst *x, const char *s, const struct env *env, un
 			s = r.end;
 			continue;
 		}
-		size_t n = *s == '\\' && quote == '"' && s[1] ? 2 : 1;
-		if (*s == '"' || *s == '\'')
-			quote = !quote ? *s : quote == *s ? 0 : quote;
-		put(x, s, n);
-		s += n;
+		const char *next = cabo_config_unit(s, &quote);
+		put(x, s, (size_t)(next - s));
+		s = next;
 	}
 }
 
@@ -230,15 +222,40 @@ struct flat {
 	bool too_big;
 };
 
+/* Whether text still reads as itself inside parentheses.  Substituted text
+ * can complete a comment, a `\<...>` block or a line directive, or unbalance
+ * parentheses: Click would let that through, but the flat configuration
+ * would then not mean the same when read again. */
+static bool reads_back(const char *text)
+{
+	struct cabo_errh quiet;
+	struct cabo_lexer lx;
+	char *wrapped = cabo_xasprintf("(%s)", text);
+	cabo_errh_init(&quiet, NULL);
+	cabo_lexer_init(&lx, wrapped, strlen(wrapped), "", &quiet, NULL, NULL);
+	lx.pos++;
+	char *again = cabo_lexer_config(&lx, cabo_landmark_none());
+	bool same = again && lx.pos == lx.end && strcmp(again, text) == 0;
+	free(again);
+	free(wrapped);
+	cabo_errh_destroy(&quiet);
+	return same;
+}
+
 static char *expand_config(struct flat *fl, const char *text, const struct env *env,
 			   struct cabo_landmark where)
 {
 	unsigned steps = 0;
 	struct subst x = { CABO_STRBUF_INIT, &steps, SUBST_OK };
 	subst_text(&x, text, env, 0);
+	const char *out = cabo_strbuf_str(&x.out);
+	if (!x.failed && strcmp(out, text) != 0 && !reads_back(out))
+		x.failed = SUBST_MALFORMED;
 	if (!x.failed)
 		return cabo_strbuf_release(&x.out);
-	if (x.failed == SUBST_TOO_DEEP)
+	if (x.failed == SUBST_MALFORMED)
+		cabo_errh_lerror(fl->errh, where, "configuration string malformed after substituting variables");
+	else if (x.failed == SUBST_TOO_DEEP)
 		cabo_errh_lerror(fl->errh, where, "variables nested more than %d deep (does one refer to itself?)",
 				 VAR_MAX_DEPTH);
 	else

@@ -43,7 +43,7 @@ static bool at_line_start(const struct cabo_lexer *lx, const char *s)
 	return s == lx->text || is_newline(s[-1]);
 }
 
-/* ---- Skipping: line ends, comments, quotes, line directives ---- */
+/* ---- Skipping: line ends, comments, line directives ---- */
 
 /* Consumes the line end at s (LF, CR or CRLF) and counts it. */
 static const char *newline(struct cabo_lexer *lx, const char *s)
@@ -76,38 +76,16 @@ static const char *skip_block_comment(struct cabo_lexer *lx, const char *s)
 	return NULL;
 }
 
-/* s is just after `\<`; returns the position after the closing '>' (or the
- * end).  Comments inside the block do not end it, as in Click. */
-static const char *skip_hex_block(struct cabo_lexer *lx, const char *s)
+static bool is_comment(const struct cabo_lexer *lx, const char *s)
 {
-	while (s < lx->end && *s != '>') {
-		if (*s == '/' && s + 1 < lx->end && s[1] == '/')
-			s = line_end(lx, s);
-		else if (*s == '/' && s + 1 < lx->end && s[1] == '*')
-			s = skip_block_comment(lx, s + 2);
-		else
-			s = is_newline(*s) ? newline(lx, s) : s + 1;
-		if (!s)
-			return lx->end;
-	}
-	return s < lx->end ? s + 1 : s;
+	return *s == '/' && s + 1 < lx->end && (s[1] == '/' || s[1] == '*');
 }
 
-/* s is just after an opening quote; returns the position after the closing
- * one (or the end).  Backslash escapes only work inside double quotes. */
-static const char *skip_quote(struct cabo_lexer *lx, const char *s, char quote)
+/* Skips the comment at s, up to the line end for `//`; NULL after
+ * reporting an unterminated one. */
+static const char *skip_comment(struct cabo_lexer *lx, const char *s)
 {
-	while (s < lx->end && *s != quote) {
-		if (*s == '\\' && quote == '"' && s + 1 < lx->end) {
-			if (s[1] == '<') {
-				s = skip_hex_block(lx, s + 2);
-				continue;
-			}
-			s++;
-		}
-		s = is_newline(*s) ? newline(lx, s) : s + 1;
-	}
-	return s < lx->end ? s + 1 : s;
+	return s[1] == '/' ? line_end(lx, s) : skip_block_comment(lx, s + 2);
 }
 
 static const char *skip_blanks(const struct cabo_lexer *lx, const char *s)
@@ -165,11 +143,8 @@ static const char *skip_space(struct cabo_lexer *lx, const char *s)
 			s = newline(lx, s);
 		else if (isspace((unsigned char)*s))
 			s++;
-		else if (*s == '/' && s + 1 < lx->end && s[1] == '/')
-			s = line_end(lx, s);
-		else if (*s == '/' && s + 1 < lx->end && s[1] == '*') {
-			s = skip_block_comment(lx, s + 2);
-			if (!s)
+		else if (is_comment(lx, s)) {
+			if (!(s = skip_comment(lx, s)))
 				return lx->end;
 		} else if (*s == '#' && at_line_start(lx, s))
 			s = line_directive(lx, s);
@@ -290,10 +265,28 @@ char *cabo_token_describe(const struct cabo_token *t)
 
 /* ---- Configuration strings ---- */
 
-/* Appends [from, to) to sb and returns to. */
-static const char *keep(struct cabo_strbuf *sb, const char *from, const char *to)
+const char *cabo_config_unit(const char *s, char *quote)
+{
+	if (s[0] == '\\' && s[1] == '<' && *quote != '\'') {
+		for (s += 2; *s && *s != '>'; s++)
+			;
+		return *s ? s + 1 : s;
+	}
+	if (s[0] == '\\' && s[1] && *quote == '"')
+		return s + 2;
+	if (*s == '"' || *s == '\'')
+		*quote = !*quote ? *s : *quote == *s ? 0 : *quote;
+	return s + 1;
+}
+
+/* Appends [from, to) to sb, counting its line breaks. */
+static const char *keep(struct cabo_lexer *lx, struct cabo_strbuf *sb, const char *from,
+			const char *to)
 {
 	cabo_strbuf_append(sb, from, (size_t)(to - from));
+	for (const char *s = from; s < to; s++)
+		if (*s == '\n' || (*s == '\r' && (s + 1 == lx->end || s[1] != '\n')))
+			lx->line++;
 	return to;
 }
 
@@ -303,36 +296,28 @@ char *cabo_lexer_config(struct cabo_lexer *lx, struct cabo_landmark open)
 	struct cabo_strbuf sb = CABO_STRBUF_INIT;
 	const char *s = lx->pos;
 	unsigned depth = 1;
-	while (s < lx->end) {
-		char c = *s;
-		bool two = s + 1 < lx->end;
-		if (c == ')' && depth == 1) {
+	char quote = 0;
+	while (s && s < lx->end) {
+		if (!*s) {
+			cabo_errh_lerror(lx->errh, here(lx), "NUL character in configuration string");
+			s++;
+		} else if (!quote && is_comment(lx, s)) {
+			cabo_strbuf_putc(&sb, ' ');
+			s = skip_comment(lx, s);
+		} else if (!quote && *s == '#' && at_line_start(lx, s)) {
+			s = line_directive(lx, s);
+		} else if (!quote && *s == ')' && depth == 1) {
 			lx->pos = s + 1;
 			return cabo_strbuf_release(&sb);
-		} else if (is_newline(c)) {
-			s = keep(&sb, s, newline(lx, s));
-		} else if (c == '#' && at_line_start(lx, s)) {
-			s = line_directive(lx, s);
-		} else if (c == '/' && two && s[1] == '/') {
-			cabo_strbuf_putc(&sb, ' ');
-			s = line_end(lx, s);
-		} else if (c == '/' && two && s[1] == '*') {
-			cabo_strbuf_putc(&sb, ' ');
-			if (!(s = skip_block_comment(lx, s + 2)))
-				break;
-		} else if (c == '"' || c == '\'') {
-			s = keep(&sb, s, skip_quote(lx, s + 1, c));
-		} else if (c == '\\' && two && s[1] == '<') {
-			s = keep(&sb, s, skip_hex_block(lx, s + 2));
 		} else {
-			if (c == '(')
+			if (!quote && *s == '(')
 				depth++;
-			else if (c == ')')
+			else if (!quote && *s == ')')
 				depth--;
-			s = keep(&sb, s, s + 1);
+			s = keep(lx, &sb, s, cabo_config_unit(s, &quote));
 		}
 	}
-	if (s)
+	if (s) /* else an unterminated comment, already reported */
 		cabo_errh_lerror(lx->errh, open, "unterminated configuration string");
 	lx->pos = lx->end;
 	cabo_strbuf_free(&sb);

@@ -54,7 +54,8 @@ struct cabo_lexer {
 	unsigned nunlexed;
 };
 
-/* `file` must outlive the lexer, as must `text` (which may contain NULs). */
+/* `file` must outlive the lexer, as must `text`, which may contain NULs
+ * but must be followed by one (text[len] == '\0'). */
 void cabo_lexer_init(struct cabo_lexer *lx, const char *text, size_t len,
 		     const char *file, struct cabo_errh *errh,
 		     cabo_lexer_intern_fn intern, void *intern_ctx);
@@ -67,10 +68,17 @@ void cabo_lexer_unlex(struct cabo_lexer *lx, struct cabo_token t);
 /* Reads a configuration string just after its '(' (no token may be pushed
  * back), up to and including the matching ')'.  Quotes, backslash escapes
  * and `\<...>` blocks are kept verbatim; comments outside them become one
- * space; line directives are applied and removed.  Returns the text (caller
- * frees), or NULL after reporting an unterminated string or comment; `open`
- * locates the '(' for that report. */
+ * space; line directives are applied and removed; NUL bytes are reported
+ * and dropped.  Returns the text (caller frees), or NULL after reporting an
+ * unterminated string or comment; `open` locates the '(' for that report. */
 char *cabo_lexer_config(struct cabo_lexer *lx, struct cabo_landmark open);
+
+/* Steps over one unit of configuration text at s (not at its NUL): a
+ * `\<...>` block (not inside single quotes), a backslash escape inside double
+ * quotes, or one character, updating *quote (0, '"' or '\'') at quote
+ * characters.  Everything that scans configuration strings uses it, so they
+ * all agree with the lexer on where quotes begin and end. */
+const char *cabo_config_unit(const char *s, char *quote);
 
 /* The token as messages quote it, unprintable bytes escaped. Caller frees. */
 char *cabo_token_describe(const struct cabo_token *t);

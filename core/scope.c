@@ -78,23 +78,17 @@ static const char *piece_end(const char *s, bool at_commas)
 	static const char open[] = "([{", close[] = ")]}";
 	unsigned depth[3] = { 0, 0, 0 };
 	char quote = 0;
-	for (; *s; s++) {
+	for (; *s; s = cabo_config_unit(s, &quote)) {
 		const char *o = strchr(open, *s), *c = strchr(close, *s);
-		if (quote) {
-			if (*s == '\\' && quote == '"' && s[1])
-				s++;
-			else if (*s == quote)
-				quote = 0;
-		} else if (*s == '"' || *s == '\'') {
-			quote = *s;
-		} else if (o) {
+		if (quote)
+			continue;
+		if (o)
 			depth[o - open]++;
-		} else if (c) {
-			depth[c - close] -= depth[c - close] > 0;
-		} else if (!depth[0] && !depth[1] && !depth[2]
-			   && (at_commas ? *s == ',' : isspace((unsigned char)*s))) {
+		else if (c && depth[c - close])
+			depth[c - close]--;
+		else if (!depth[0] && !depth[1] && !depth[2]
+			 && (at_commas ? *s == ',' : isspace((unsigned char)*s)))
 			break;
-		}
 	}
 	return s;
 }

@@ -38,9 +38,10 @@ run_suite() {
 rm -f "$top/.test-results" "$top/.test-summary"
 run_suite build
 run_suite build-asan --enable-sanitizers
-passed=$(grep -c '\] PASS: ' "$top/.test-results" 2>/dev/null)
-failed=$(grep -c '\] FAIL: ' "$top/.test-results" 2>/dev/null)
-skipped=$(grep -c '\] SKIP: ' "$top/.test-results" 2>/dev/null)
+touch "$top/.test-results"
+passed=$(grep -c '\] PASS: ' "$top/.test-results")
+failed=$(grep -c '\] FAIL: ' "$top/.test-results")
+skipped=$(grep -c '\] SKIP: ' "$top/.test-results")
 builds_failed=0
 [ -f "$top/.test-summary" ] && builds_failed=$(wc -l < "$top/.test-summary")
 failed=$((failed + builds_failed))

@@ -274,6 +274,9 @@ static void test_variables(void)
 	       "Print@1 :: Print(1, 21);\n");
 	EXPECT("Print($a);\ndefine($a <$a>);",
 	       "t.click:1: variables nested more than 10 deep (does one refer to itself?)\n");
+	/* Substitution must not make a comment, nor unbalance parentheses. */
+	EXPECT("define($S /, $P \"(\"); Print($S/x) -> Print($P) -> Print(\"$P\");",
+	       "t.click:1: configuration string malformed after substituting variables\n");
 	const char *over[] = { "N=11", "$NEW=x", "bad" };
 	struct cabo_config_options opt = { over, 2, NULL, NULL };
 	EXPECT_OPT("define($N 10); Print($N, $NEW);", &opt, "Print@1 :: Print(11, x);\n");
