@@ -599,3 +599,13 @@ unsigned cabo_args_read_rest(struct cabo_args *a, const char *const **out)
 	*out = (const char *const *)(a->argv + first);
 	return a->npositional - first;
 }
+
+int cabo_args_error(struct cabo_args *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	cabo_errh_verror(a->errh, cabo_landmark_none(), fmt, ap);
+	va_end(ap);
+	a->failed = true;
+	return -1;
+}

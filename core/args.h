@@ -46,6 +46,9 @@ void cabo_args_init(struct cabo_args *a, const char *config, struct cabo_errh *e
 void cabo_args_destroy(struct cabo_args *a);
 /* 0 if every argument was used and valid; otherwise reports and returns -1. */
 int cabo_args_complete(struct cabo_args *a);
+/* Reports an element-specific argument error and makes complete() fail. */
+int cabo_args_error(struct cabo_args *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 bool cabo_args_read_bool(struct cabo_args *a, const char *kw, unsigned flags, bool *out);
 bool cabo_args_read_int(struct cabo_args *a, const char *kw, unsigned flags, int64_t *out);

@@ -101,7 +101,8 @@ static void list_handler(const struct cabo_handler *h, struct cabo_strbuf *out)
 static int read_handlers(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
 {
 	for (const struct cabo_handler *h = default_handlers; h->name; h++)
-		list_handler(h, out);
+		if (cabo_element_handler(e, h->name) == h) /* not overridden by the class */
+			list_handler(h, out);
 	for (const struct cabo_handler *h = e->cls->handlers; h && h->name; h++)
 		list_handler(h, out);
 	return 0;
