@@ -17,14 +17,14 @@ static bool is_rest(const struct var *v)
 	return v->keyword && strcmp(v->keyword, "__REST__") == 0;
 }
 
-void free_compound(struct compound *c)
+void cfg_free_compound(struct compound *c)
 {
-	body_free(&c->body);
+	cfg_body_free(&c->body);
 	free(c->name);
 	free(c);
 }
 
-void free_classdef(struct classdef *def)
+void cfg_free_classdef(struct classdef *def)
 {
 	free(def->name);
 	free(def->primitive);
@@ -66,7 +66,7 @@ static void add_formal(struct parser *ps, struct compound *c, const struct cabo_
 {
 	struct body *b = &c->body;
 	char *name = cabo_xstrndup(var->text + 1, var->len - 1);
-	bool ok = body_define(ps, b, name, NULL, kw ? token_str(kw) : NULL, var->where);
+	bool ok = cfg_body_define(ps, b, name, NULL, kw ? cfg_token_str(kw) : NULL, var->where);
 	free(name);
 	if (!ok)
 		return;
@@ -89,10 +89,10 @@ static void add_formal(struct parser *ps, struct compound *c, const struct cabo_
 static void parse_formals(struct parser *ps, struct compound *c)
 {
 	for (;;) {
-		struct cabo_token t = lex(ps), kw = { 0 };
+		struct cabo_token t = cfg_lex(ps), kw = { 0 };
 		if (t.kind == CABO_TOK_IDENT) {
 			kw = t;
-			t = lex(ps);
+			t = cfg_lex(ps);
 		}
 		if (t.kind == '|' && !kw.kind)
 			return;
@@ -104,18 +104,18 @@ static void parse_formals(struct parser *ps, struct compound *c)
 				if (t.kind == '|')
 					return;
 			}
-			unlex(ps, t);
+			cfg_unlex(ps, t);
 			if (kw.kind)
-				unlex(ps, kw);
+				cfg_unlex(ps, kw);
 			return;
 		}
 		add_formal(ps, c, &t, kw.kind ? &kw : NULL);
-		t = lex(ps);
+		t = cfg_lex(ps);
 		if (t.kind == '|')
 			return;
 		if (t.kind != ',') {
 			cabo_errh_lerror(ps->errh, t.where, "expected ',' or '|'");
-			unlex(ps, t);
+			cfg_unlex(ps, t);
 			/* `$a $b |`: a forgotten comma, go on with the list. */
 			if (t.kind != CABO_TOK_VARIABLE && t.kind != CABO_TOK_IDENT)
 				return;
@@ -160,13 +160,13 @@ static const struct compound *parse_definition(struct parser *ps, const char *na
 	*VEC_PUSH(ps->compounds, ps->ncompounds, ps->compounds_cap) = c;
 	c->name = name ? cabo_xstrdup(name) : NULL;
 	c->where = where;
-	body_init(&c->body, ps->scope->body->depth + 1, true);
+	cfg_body_init(&c->body, ps->scope->body->depth + 1, true);
 	struct scope sc = { .body = &c->body, .compound = c, .parent = ps->scope };
 	ps->scope = &sc;
 	ps->nesting++;
 	parse_formals(ps, c);
-	*end = parse_statements(ps);
-	body_name_anonymous(&c->body);
+	*end = cfg_parse_statements(ps);
+	cfg_body_name_anonymous(&c->body);
 	c->ninputs = check_pseudo(ps, c, PARSE_INPUT);
 	c->noutputs = check_pseudo(ps, c, PARSE_OUTPUT);
 	ps->nesting--;
@@ -179,7 +179,7 @@ static const struct compound *parse_definition(struct parser *ps, const char *na
 static void skip_compound(struct parser *ps)
 {
 	for (unsigned depth = 1; depth;) {
-		struct cabo_token t = lex(ps);
+		struct cabo_token t = cfg_lex(ps);
 		if (t.kind == '(')
 			free(cabo_lexer_config(ps->lx, t.where));
 		else if (t.kind == '{')
@@ -194,7 +194,7 @@ static void skip_compound(struct parser *ps)
 /* The class's meaning before this definition becomes its last resort. */
 static void extend_previous(struct parser *ps, struct classdef *def, const struct cabo_token *dots)
 {
-	const struct classdef *prev = def->name ? find_class(ps, def->name) : NULL;
+	const struct classdef *prev = def->name ? cfg_find_class(ps, def->name) : NULL;
 	if (prev)
 		add_meaning(def, prev, NULL);
 	else if (!def->name || (ps->opt->is_class && !ps->opt->is_class(def->name, ps->opt->is_class_arg)))
@@ -213,16 +213,16 @@ static bool parse_extension(struct parser *ps, struct classdef *def, const struc
 	if (first)
 		extend_previous(ps, def, dots);
 	def->extended = true;
-	struct cabo_token t = lex(ps);
+	struct cabo_token t = cfg_lex(ps);
 	if (t.kind != '}' || !first || !after_compounds)
 		cabo_errh_lerror(ps->errh, dots->where, "'...' should occur last, after one or more compounds");
 	if (t.kind != '}' && t.kind != CABO_TOK_BAR2)
-		unlex(ps, t);
+		cfg_unlex(ps, t);
 	return t.kind == '}';
 }
 
-const struct classdef *parse_compound_class(struct parser *ps, const char *name,
-					    struct cabo_landmark open)
+const struct classdef *cfg_parse_compound_class(struct parser *ps, const char *name,
+						struct cabo_landmark open)
 {
 	if (ps->nesting >= PARSE_MAX_NESTING) {
 		cabo_errh_lerror(ps->errh, open, "maximum compound element nesting depth exceeded");
@@ -232,13 +232,13 @@ const struct classdef *parse_compound_class(struct parser *ps, const char *name,
 	struct classdef *def = new_classdef(ps, name);
 	struct cabo_landmark where = open;
 	for (;;) {
-		struct cabo_token t = lex(ps);
+		struct cabo_token t = cfg_lex(ps);
 		if (t.kind == CABO_TOK_DOT3) {
 			if (parse_extension(ps, def, &t))
 				return def;
 			continue;
 		}
-		unlex(ps, t);
+		cfg_unlex(ps, t);
 		const struct compound *c = parse_definition(ps, name, where, &t);
 		add_alts(def, &c, 1);
 		if (t.kind != CABO_TOK_BAR2) {
@@ -258,29 +258,29 @@ static void add_class(struct scope *sc, const struct classdef *def)
 }
 
 /* `elementclass Name { ... }` or the synonym `elementclass Name Other`. */
-void parse_elementclass(struct parser *ps)
+void cfg_parse_elementclass(struct parser *ps)
 {
-	struct cabo_token t = lex(ps);
+	struct cabo_token t = cfg_lex(ps);
 	if (t.kind != CABO_TOK_IDENT) {
 		cabo_errh_lerror(ps->errh, t.where, "expected element type name");
-		resume(ps, t);
+		cfg_resume(ps, t);
 		return;
 	}
-	char *name = token_str(&t);
-	t = lex(ps);
+	char *name = cfg_token_str(&t);
+	t = cfg_lex(ps);
 	if (t.kind == '{') {
-		const struct classdef *def = parse_compound_class(ps, name, t.where);
+		const struct classdef *def = cfg_parse_compound_class(ps, name, t.where);
 		if (def)
 			add_class(ps->scope, def);
 	} else if (t.kind == CABO_TOK_IDENT) {
-		char *other = token_str(&t);
+		char *other = cfg_token_str(&t);
 		struct classdef *def = new_classdef(ps, name);
-		add_meaning(def, find_class(ps, other), other);
+		add_meaning(def, cfg_find_class(ps, other), other);
 		add_class(ps->scope, def);
 		free(other);
 	} else {
-		syntax_error(ps, &t);
-		resume(ps, t);
+		cfg_syntax_error(ps, &t);
+		cfg_resume(ps, t);
 	}
 	free(name);
 }
@@ -336,10 +336,10 @@ static bool assign_args(const struct compound *c, char *const *args, unsigned na
 		v[nf - 1] = cabo_strbuf_release(&others);
 	for (unsigned f = 0; f < nf; f++)
 		ok = ok && v[f];
-	if (ok && values)
+	if (ok)
 		*values = v;
 	else
-		free_args(v, nf);
+		cfg_free_args(v, nf);
 	cabo_strbuf_free(&others);
 	return ok;
 }
@@ -379,10 +379,11 @@ static void report_no_match(struct cabo_errh *errh, const struct classdef *def, 
 	cabo_strbuf_free(&sb);
 }
 
-const struct compound *resolve_compound(struct cabo_errh *errh, const struct classdef *def,
-					char *const *args, unsigned nargs,
-					const unsigned nports[2], struct cabo_landmark where,
-					char ***values, const char **primitive)
+const struct compound *cfg_resolve_compound(struct cabo_errh *errh,
+					    const struct classdef *def,
+					    char *const *args, unsigned nargs,
+					    const unsigned nports[2], struct cabo_landmark where,
+					    char ***values, const char **primitive)
 {
 	*primitive = NULL;
 	*values = NULL;

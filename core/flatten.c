@@ -6,10 +6,10 @@
  * body is expanded in place under the prefix `instance/`.  Connections
  * become edges between vertices; splicing then follows every edge leaving a
  * primitive through the tunnels to the primitives it reaches.  Variables are
- * substituted into configuration strings as each scope is expanded. */
+ * substituted into configuration strings as each scope is expanded
+ * (variables.c). */
 #include "parser.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,283 +19,7 @@ enum {
 	FLAT_MAX_EDGES = 1000000,    /* connections, before and after splicing */
 	FLAT_MAX_BYTES = 16 << 20,   /* element names and configurations */
 	FLAT_MAX_STEPS = 10000000,   /* edges followed while splicing */
-	VAR_MAX_DEPTH = 10,          /* variables in variables' values (Click's) */
-	VAR_MAX_LENGTH = 1 << 20,
-	VAR_MAX_STEPS = 100000,      /* substitutions for one string */
 };
-
-/* ---- Variables ---- */
-
-struct binding {
-	const char *name;
-	size_t len;
-	const char *value;
-	bool literal;                /* an argument: substituted as it is */
-};
-
-/* The variables of one scope; compound instances chain to the scope of
- * their definition, so lookup is lexical. */
-struct env {
-	const struct env *parent;
-	unsigned depth;              /* of the body whose variables these are */
-	struct binding *b;
-	unsigned n, cap;
-};
-
-static void bind(struct env *env, const char *name, size_t len, const char *value, bool literal)
-{
-	for (unsigned i = 0; i < env->n; i++)
-		if (env->b[i].len == len && memcmp(env->b[i].name, name, len) == 0) {
-			env->b[i].value = value;
-			env->b[i].literal = literal;
-			return;
-		}
-	*VEC_PUSH(env->b, env->n, env->cap) = (struct binding){ name, len, value, literal };
-}
-
-/* Finds a variable; *env becomes the scope defining it. */
-static const struct binding *lookup(const struct env **env, const char *name, size_t len)
-{
-	for (const struct env *e = *env; e; e = e->parent)
-		for (unsigned i = 0; i < e->n; i++)
-			if (e->b[i].len == len && memcmp(e->b[i].name, name, len) == 0) {
-				*env = e;
-				return &e->b[i];
-			}
-	return NULL;
-}
-
-enum subst_failure { SUBST_OK, SUBST_TOO_LONG, SUBST_TOO_DEEP, SUBST_MALFORMED };
-
-struct subst {
-	struct cabo_strbuf out;
-	unsigned *steps;             /* shared by nested substitutions */
-	enum subst_failure failed;
-};
-
-/* `$name`, `${name}` or `${name-default}` at s. */
-struct varref {
-	const char *name, *dflt, *end;
-	size_t len, dflt_len;
-};
-
-static bool is_var_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_';
-}
-
-/* The '}' ending `${...}` at s.  Unlike Click, which takes the first '}',
- * quotes and parentheses must close inside: substituting the reference
- * then keeps the string's structure. */
-static const char *closing_brace(const char *s)
-{
-	unsigned parens = 0;
-	char quote = 0;
-	for (s += 2; *s; s = cabo_config_unit(s, &quote)) {
-		if (quote)
-			continue;
-		if (*s == '(')
-			parens++;
-		else if (*s == ')' && !parens--)
-			return NULL;
-		else if (*s == '}' && !parens)
-			return s;
-	}
-	return NULL;
-}
-
-static bool parse_varref(const char *s, struct varref *r)
-{
-	memset(r, 0, sizeof *r);
-	const char *p = s + 1 + (s[1] == '{'), *close = NULL;
-	if (s[1] == '{' && !(close = closing_brace(s)))
-		return false;
-	while (close && isspace((unsigned char)*p))
-		p++;
-	for (r->name = p; is_var_char(*p); p++)
-		;
-	r->len = (size_t)(p - r->name);
-	r->end = p;
-	if (close) {
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p == '-') {
-			r->dflt = p + 1;
-			r->dflt_len = (size_t)(close - r->dflt);
-		} else if (p != close) {
-			return false;
-		}
-		r->end = close + 1;
-	}
-	return r->len > 0;
-}
-
-static void subst_text(struct subst *x, const char *s, const struct env *env, unsigned depth);
-
-static void fail(struct subst *x, enum subst_failure why)
-{
-	if (!x->failed)
-		x->failed = why;
-}
-
-static void put(struct subst *x, const char *s, size_t n)
-{
-	cabo_strbuf_append(&x->out, s, n);
-	if (x->out.length > VAR_MAX_LENGTH)
-		fail(x, SUBST_TOO_LONG);
-}
-
-/* Appends text with the backslash escapes of a double-quoted string. */
-static void put_quoted(struct subst *x, const char *s)
-{
-	for (; *s && !x->failed; s++) {
-		if (*s == '"' || *s == '\\')
-			put(x, "\\", 1);
-		put(x, s, 1);
-	}
-}
-
-/* Appends a variable's value, escaped if inside double quotes; false if the
- * variable is unknown (Click then leaves the text alone).  Unlike Click,
- * running into the nesting limit is an error: the text left unsubstituted
- * would change meaning when parsed again. */
-static bool subst_var(struct subst *x, const struct varref *r, const struct env *env,
-		      unsigned depth, bool in_quotes)
-{
-	const struct env *scope = env;
-	const struct binding *b = lookup(&scope, r->name, r->len);
-	if (!b && !r->dflt)
-		return false;
-	if (depth >= VAR_MAX_DEPTH) {
-		fail(x, SUBST_TOO_DEEP);
-		return true;
-	}
-	struct subst v = { CABO_STRBUF_INIT, x->steps, SUBST_OK };
-	if (++*x->steps > VAR_MAX_STEPS)
-		fail(&v, SUBST_TOO_LONG);
-	else if (b && b->literal) {
-		put(&v, b->value, strlen(b->value));
-	} else if (b) {
-		subst_text(&v, b->value, scope, depth + 1);
-	} else {
-		char *dflt = cabo_xstrndup(r->dflt, r->dflt_len);
-		subst_text(&v, dflt, env, depth + 1);
-		free(dflt);
-	}
-	fail(x, v.failed);
-	if (in_quotes)
-		put_quoted(x, cabo_strbuf_str(&v.out));
-	else
-		put(x, cabo_strbuf_str(&v.out), v.out.length);
-	cabo_strbuf_free(&v.out);
-	return true;
-}
-
-/* Click's rules: no substitution inside single quotes, backslash escapes
- * inside double quotes, unknown variables left as they are. */
-static void subst_text(struct subst *x, const char *s, const struct env *env, unsigned depth)
-{
-	char quote = 0;
-	while (*s && !x->failed) {
-		struct varref r;
-		if (*s == '$' && quote != '\'' && parse_varref(s, &r)
-		    && subst_var(x, &r, env, depth, quote == '"')) {
-			s = r.end;
-			continue;
-		}
-		const char *next = cabo_config_unit(s, &quote);
-		put(x, s, (size_t)(next - s));
-		s = next;
-	}
-}
-
-struct flat {
-	struct cabo_errh *errh;
-	struct cabo_config *out;
-	struct vertex *v;
-	unsigned nv, v_cap;
-	struct edge *e;
-	unsigned ne, e_cap;
-	unsigned decls_cap, conns_cap;
-	struct namemap names;        /* flat names of elements and instances */
-	size_t bytes;
-	bool too_big;
-};
-
-/* Whether text still reads as itself inside parentheses.  Substituted text
- * can complete a comment, a `\<...>` block or a line directive, or unbalance
- * parentheses: Click would let that through, but the flat configuration
- * would then not mean the same when read again. */
-static bool reads_back(const char *text)
-{
-	struct cabo_errh quiet;
-	struct cabo_lexer lx;
-	char *wrapped = cabo_xasprintf("(%s)", text);
-	cabo_errh_init(&quiet, NULL);
-	cabo_lexer_init(&lx, wrapped, strlen(wrapped), "", &quiet, NULL, NULL);
-	lx.pos++;
-	char *again = cabo_lexer_config(&lx, cabo_landmark_none());
-	bool same = again && lx.pos == lx.end && strcmp(again, text) == 0;
-	free(again);
-	free(wrapped);
-	cabo_errh_destroy(&quiet);
-	return same;
-}
-
-static char *expand_config(struct flat *fl, const char *text, const struct env *env,
-			   struct cabo_landmark where)
-{
-	unsigned steps = 0;
-	struct subst x = { CABO_STRBUF_INIT, &steps, SUBST_OK };
-	subst_text(&x, text, env, 0);
-	const char *out = cabo_strbuf_str(&x.out);
-	if (!x.failed && strcmp(out, text) != 0 && !reads_back(out))
-		x.failed = SUBST_MALFORMED;
-	if (!x.failed)
-		return cabo_strbuf_release(&x.out);
-	if (x.failed == SUBST_MALFORMED)
-		cabo_errh_lerror(fl->errh, where, "configuration string malformed after substituting variables");
-	else if (x.failed == SUBST_TOO_DEEP)
-		cabo_errh_lerror(fl->errh, where, "variables nested more than %d deep (does one refer to itself?)",
-				 VAR_MAX_DEPTH);
-	else
-		cabo_errh_lerror(fl->errh, where, "configuration string too long after substituting variables");
-	cabo_strbuf_free(&x.out);
-	return cabo_xstrdup(text);
-}
-
-/* define()s of the file, replaced or extended by NAME=VALUE overrides. */
-static void top_env(struct flat *fl, struct env *env, const struct body *top,
-		    const struct cabo_config_options *opt)
-{
-	memset(env, 0, sizeof *env);
-	for (unsigned i = 0; i < top->nvars; i++)
-		bind(env, top->vars[i].name, strlen(top->vars[i].name), top->vars[i].value, false);
-	for (unsigned i = 0; i < opt->noverrides; i++) {
-		const char *o = opt->overrides[i], *name = o + (o[0] == '$'), *e = name;
-		while (is_var_char(*e))
-			e++;
-		if (e == name || *e != '=')
-			cabo_errh_error(fl->errh, "bad definition '%s' (expected NAME=VALUE)", o);
-		else
-			bind(env, name, (size_t)(e - name), e + 1, false);
-	}
-}
-
-/* Formals bound to the arguments, then the define()s of the body. */
-static void instance_env(struct env *env, const struct compound *c, char *const *values,
-			 const struct env *outer)
-{
-	const struct body *b = &c->body;
-	while (outer && outer->depth >= b->depth)
-		outer = outer->parent;
-	*env = (struct env){ .parent = outer, .depth = b->depth };
-	for (unsigned i = 0; i < b->nvars; i++) {
-		bool formal = i < b->nformals;
-		bind(env, b->vars[i].name, strlen(b->vars[i].name),
-		     formal ? values[i] : b->vars[i].value, formal);
-	}
-}
 
 /* ---- Vertices and edges ---- */
 
@@ -316,6 +40,19 @@ struct edge {
 	struct cabo_landmark where;
 };
 
+struct flat {
+	struct cabo_errh *errh;
+	struct cabo_config *out;
+	struct vertex *v;
+	unsigned nv, v_cap;
+	struct edge *e;
+	unsigned ne, e_cap;
+	unsigned decls_cap, conns_cap;
+	struct namemap names;        /* flat names of elements and instances */
+	size_t bytes;
+	bool too_big;
+};
+
 /* Reports the first time the expansion outgrows a limit; true once it has. */
 static bool over_limit(struct flat *fl, bool over, struct cabo_landmark where)
 {
@@ -328,7 +65,7 @@ static bool over_limit(struct flat *fl, bool over, struct cabo_landmark where)
 
 static bool name_taken(struct flat *fl, const char *name, struct cabo_landmark where)
 {
-	int old = namemap_get(&fl->names, name);
+	int old = cfg_namemap_get(&fl->names, name);
 	if (old < 0)
 		return false;
 	cabo_errh_lerror(fl->errh, where, "redeclaration of element '%s'", name);
@@ -363,7 +100,7 @@ static unsigned add_real(struct flat *fl, char *name, char *class_name, char *co
 		(struct cabo_decl){ name, class_name, config, e->where, e->anonymous };
 	unsigned v = add_vertex(fl, V_REAL, e->where);
 	fl->v[v].decl = out->ndecls - 1;
-	namemap_put(&fl->names, name, v);
+	cfg_namemap_put(&fl->names, name, v);
 	return v;
 }
 
@@ -381,7 +118,7 @@ static unsigned add_instance(struct flat *fl, char *name, struct cabo_landmark w
 	fl->v[v].input = in;
 	fl->v[v].output = out;
 	fl->v[in].instance = fl->v[out].instance = v;
-	namemap_put(&fl->names, name, v);
+	cfg_namemap_put(&fl->names, name, v);
 	return v;
 }
 
@@ -405,10 +142,10 @@ static unsigned instantiate(struct flat *fl, const struct elem *e, char *name, c
 {
 	char **args, **values;
 	const char *primitive;
-	unsigned nargs = split_args(config, &args);
-	const struct compound *c = resolve_compound(fl->errh, e->compound, args, nargs, e->nports,
+	unsigned nargs = cfg_split_args(config, &args);
+	const struct compound *c = cfg_resolve_compound(fl->errh, e->compound, args, nargs, e->nports,
 						    e->where, &values, &primitive);
-	free_args(args, nargs);
+	cfg_free_args(args, nargs);
 	if (primitive)
 		return add_real(fl, name, cabo_xstrdup(primitive), config, e, at);
 	free(config);
@@ -422,15 +159,15 @@ static unsigned instantiate(struct flat *fl, const struct elem *e, char *name, c
 		struct env inner;
 		char *prefix = cabo_xasprintf("%s/", fl->v[v].name);
 		unsigned errors = fl->errh->nerrors;
-		instance_env(&inner, c, values, env);
+		cfg_env_instance(&inner, c, values, env);
 		expand_body(fl, &c->body, prefix, &inner, depth + 1, fl->v[v].input,
 			    fl->v[v].output, &e->where);
 		fl->v[v].broken = fl->errh->nerrors != errors;
-		free(inner.b);
+		cfg_env_free(&inner);
 		free(prefix);
 	}
 	if (values)
-		free_args(values, c->body.nformals);
+		cfg_free_args(values, c->body.nformals);
 	return v;
 }
 
@@ -448,7 +185,7 @@ static void expand_body(struct flat *fl, const struct body *b, const char *prefi
 	for (unsigned i = first; i < b->nelems && !fl->too_big; i++) {
 		const struct elem *e = &b->elems[i];
 		char *name = cabo_xasprintf("%s%s", prefix, e->name);
-		char *config = expand_config(fl, e->config ? e->config : "", env, e->where);
+		char *config = cfg_expand(e->config ? e->config : "", env, fl->errh, e->where);
 		struct cabo_landmark here = at ? *at : e->where;
 		vertex[i] = e->compound ? instantiate(fl, e, name, config, env, depth, here)
 			: add_real(fl, name, cabo_xstrdup(e->class_name), config, e, here);
@@ -628,12 +365,12 @@ static void splice(struct flat *fl)
 	free(x.edge);
 }
 
-void flatten(struct parser *ps)
+void cfg_flatten(struct parser *ps)
 {
 	struct flat fl = { .errh = ps->errh, .out = ps->out };
 	struct env env;
 	add_vertex(&fl, V_DEAD, cabo_landmark_none()); /* vertex 0: nothing to connect */
-	top_env(&fl, &env, &ps->top, ps->opt);
+	cfg_env_top(&env, &ps->top, ps->opt, ps->errh);
 	expand_body(&fl, &ps->top, "", &env, 0, 0, 0, NULL);
 	if (!fl.too_big)
 		splice(&fl);
@@ -641,8 +378,8 @@ void flatten(struct parser *ps)
 		free(fl.v[i].name);
 	free(fl.v);
 	free(fl.e);
-	free(env.b);
-	namemap_free(&fl.names);
+	cfg_env_free(&env);
+	cfg_namemap_free(&fl.names);
 }
 
 /* ---- The flat configuration ---- */
@@ -681,8 +418,8 @@ void cabo_config_free(struct cabo_config *config)
 	}
 	free(config->decls);
 	free(config->conns);
-	free_args(config->requirements, config->nrequirements);
-	free_args(config->files, config->nfiles);
+	cfg_free_args(config->requirements, config->nrequirements);
+	cfg_free_args(config->files, config->nfiles);
 	memset(config, 0, sizeof *config);
 }
 

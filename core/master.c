@@ -315,6 +315,7 @@ static bool run_tasks(struct cabo_worker *w)
 	return worked;
 }
 
+
 static bool all_stopped(const struct cabo_master *m)
 {
 	if (m->signalled)
@@ -341,7 +342,7 @@ static void idle(struct cabo_worker *w)
 		}
 		return;
 	}
-	if (have_tasks)
+	if (have_tasks || all_stopped(m))
 		return;
 	int64_t wait = MAX_IDLE_SLEEP_NS;
 	if (w->nheap) {

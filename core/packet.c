@@ -79,24 +79,32 @@ static void note_use(struct cabo_pool *pool)
 		pool->high_water = used;
 }
 
-unsigned cabo_packet_alloc_batch(struct cabo_pool *pool, uint32_t length,
-				 struct cabo_packet **out, unsigned n)
+/* Takes up to n free descriptors into out, growing the pool while it may;
+ * what the quota refuses counts as allocation failures.  Shared by
+ * allocation and cloning, which then fill the descriptors in differently. */
+static unsigned take_free(struct cabo_pool *pool, struct cabo_packet **out, unsigned n)
 {
-	if (length > pool->buffer_size - CABO_PACKET_HEADROOM)
-		return 0;
 	unsigned got = 0;
 	while (got < n) {
 		if (!pool->nfree && !grow(pool)) {
 			pool->alloc_failures += n - got;
 			break;
 		}
-		while (got < n && pool->nfree) {
-			struct cabo_packet *p = pool->free[--pool->nfree];
-			reset(p, length);
-			out[got++] = p;
-		}
+		while (got < n && pool->nfree)
+			out[got++] = pool->free[--pool->nfree];
 	}
 	note_use(pool);
+	return got;
+}
+
+unsigned cabo_packet_alloc_batch(struct cabo_pool *pool, uint32_t length,
+				 struct cabo_packet **out, unsigned n)
+{
+	if (length > pool->buffer_size - CABO_PACKET_HEADROOM)
+		return 0;
+	unsigned got = take_free(pool, out, n);
+	for (unsigned i = 0; i < got; i++)
+		reset(out[i], length);
 	return got;
 }
 
@@ -152,7 +160,10 @@ static void release_descriptor(struct cabo_packet *p)
  * pool with the last one. */
 static void unref_owner(struct cabo_packet *owner, unsigned n)
 {
-	if (atomic_fetch_sub_explicit(&owner->refs, n, memory_order_acq_rel) == n)
+	/* Holding every reference means nobody else can take one: skip the
+	 * atomic read-modify-write, the common case for unshared packets. */
+	if (atomic_load_explicit(&owner->refs, memory_order_acquire) == n ||
+	    atomic_fetch_sub_explicit(&owner->refs, n, memory_order_acq_rel) == n)
 		release_descriptor(owner);
 }
 
@@ -200,22 +211,11 @@ static void share(struct cabo_packet *clone, const struct cabo_packet *p)
 
 unsigned cabo_packet_clone_batch(struct cabo_packet *p, struct cabo_packet **out, unsigned n)
 {
-	struct cabo_pool *pool = p->pool;
-	unsigned got = 0;
-	while (got < n) {
-		if (!pool->nfree && !grow(pool)) {
-			pool->alloc_failures += n - got;
-			break;
-		}
-		while (got < n && pool->nfree) {
-			struct cabo_packet *c = pool->free[--pool->nfree];
-			share(c, p);
-			out[got++] = c;
-		}
-	}
+	unsigned got = take_free(p->pool, out, n);
+	for (unsigned i = 0; i < got; i++)
+		share(out[i], p);
 	if (got)
 		atomic_fetch_add_explicit(&p->owner->refs, got, memory_order_relaxed);
-	note_use(pool);
 	return got;
 }
 

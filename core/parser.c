@@ -1,6 +1,7 @@
 /* The configuration parser: statements, element declarations and
- * references, connections, define() and require(), and the entry points.
- * Compound classes are parsed in compound.c and expanded in flatten.c. */
+ * references, connections, and the entry points.  Compound classes are
+ * parsed in compound.c, define() and require() in directives.c, and the
+ * result is expanded in flatten.c. */
 #include "parser.h"
 
 #include <ctype.h>
@@ -11,22 +12,22 @@
 
 /* ---- Tokens ---- */
 
-struct cabo_token lex(struct parser *ps)
+struct cabo_token cfg_lex(struct parser *ps)
 {
 	return cabo_lexer_next(ps->lx);
 }
 
-void unlex(struct parser *ps, struct cabo_token t)
+void cfg_unlex(struct parser *ps, struct cabo_token t)
 {
 	cabo_lexer_unlex(ps->lx, t);
 }
 
-char *token_str(const struct cabo_token *t)
+char *cfg_token_str(const struct cabo_token *t)
 {
 	return cabo_xstrndup(t->text, t->len);
 }
 
-void syntax_error(struct parser *ps, const struct cabo_token *t)
+void cfg_syntax_error(struct parser *ps, const struct cabo_token *t)
 {
 	if (t->kind == CABO_TOK_EOF) {
 		cabo_errh_lerror(ps->errh, t->where, "unexpected end of file");
@@ -39,7 +40,7 @@ void syntax_error(struct parser *ps, const struct cabo_token *t)
 
 /* Whether a token can begin a statement here; after a syntax error such a
  * token is given back so that parsing resumes with it. */
-bool starts_statement(const struct parser *ps, int kind)
+bool cfg_starts_statement(const struct parser *ps, int kind)
 {
 	switch (kind) {
 	case CABO_TOK_IDENT: case '[': case '{': case ';': case CABO_TOK_EOF:
@@ -62,21 +63,21 @@ static void skip_config(struct parser *ps, struct cabo_token open)
  * if a statement can start with it, else after the broken statement's ';'.
  * Semicolons being optional, a statement starting on a later line also ends
  * the skip; braces and parentheses are skipped whole. */
-void resume(struct parser *ps, struct cabo_token bad)
+void cfg_resume(struct parser *ps, struct cabo_token bad)
 {
-	if (starts_statement(ps, bad.kind)) {
-		unlex(ps, bad);
+	if (cfg_starts_statement(ps, bad.kind)) {
+		cfg_unlex(ps, bad);
 		return;
 	}
 	if (bad.kind == '(')
 		skip_config(ps, bad);
 	for (unsigned depth = 0;;) {
-		struct cabo_token t = lex(ps);
+		struct cabo_token t = cfg_lex(ps);
 		bool later = t.where.line != bad.where.line || t.where.file != bad.where.file;
 		bool closing = t.kind == '}' || t.kind == CABO_TOK_BAR2;
 		if (t.kind == CABO_TOK_EOF
-		    || (!depth && (later || closing) && starts_statement(ps, t.kind))) {
-			unlex(ps, t);
+		    || (!depth && (later || closing) && cfg_starts_statement(ps, t.kind))) {
+			cfg_unlex(ps, t);
 			return;
 		}
 		if (t.kind == ';' && !depth)
@@ -90,18 +91,13 @@ void resume(struct parser *ps, struct cabo_token bad)
 	}
 }
 
-static void expected(struct parser *ps, struct cabo_token t, const char *what)
-{
-	cabo_errh_lerror(ps->errh, t.where, "expected %s", what);
-	unlex(ps, t);
-}
 
 /* ---- Classes ---- */
 
 /* Whether a name is a class, so cannot name an element. */
 static bool names_class(const struct parser *ps, const char *name)
 {
-	return find_class(ps, name)
+	return cfg_find_class(ps, name)
 		|| (ps->opt->is_class && ps->opt->is_class(name, ps->opt->is_class_arg));
 }
 
@@ -113,7 +109,7 @@ static bool reference_is_class(const struct parser *ps, const char *name)
 	if (names_class(ps, name))
 		return true;
 	return !ps->opt->is_class && isupper((unsigned char)name[0])
-		&& namemap_get(&ps->scope->body->names, name) < 0;
+		&& cfg_namemap_get(&ps->scope->body->names, name) < 0;
 }
 
 /* A class as an element refers to it: name NULL means unknown (an error). */
@@ -133,7 +129,7 @@ static struct classref classref_of(const struct classdef *def)
 
 static struct classref class_named(const struct parser *ps, const char *name)
 {
-	const struct classdef *def = find_class(ps, name);
+	const struct classdef *def = cfg_find_class(ps, name);
 	return def ? classref_of(def) : (struct classref){ cabo_xstrdup(name), NULL };
 }
 
@@ -169,7 +165,7 @@ static unsigned add_elem(struct parser *ps, char *name, struct classref cls, cha
 		free(name);
 	} else {
 		e->name = name;
-		namemap_put(&b->names, name, i);
+		cfg_namemap_put(&b->names, name, i);
 	}
 	e->class_name = cls.name;
 	e->compound = cls.def;
@@ -226,28 +222,28 @@ static unsigned port_number(struct parser *ps, const struct cabo_token *t)
 /* Parses an optional `[p, q, ...]`. */
 static void parse_ports(struct parser *ps, struct ports *p)
 {
-	struct cabo_token t = lex(ps);
+	struct cabo_token t = cfg_lex(ps);
 	if (t.kind != '[') {
-		unlex(ps, t);
+		cfg_unlex(ps, t);
 		return;
 	}
 	for (;;) {
-		t = lex(ps);
+		t = cfg_lex(ps);
 		if (t.kind != CABO_TOK_IDENT) {
 			cabo_errh_lerror(ps->errh, t.where, "syntax error: expected port number");
 			if (t.kind != ']')
-				unlex(ps, t);
+				cfg_unlex(ps, t);
 			return;
 		}
 		*VEC_PUSH(p->v, p->n, p->cap) = port_number(ps, &t);
-		t = lex(ps);
+		t = cfg_lex(ps);
 		if (t.kind == ']')
 			return;
 		if (t.kind == ',')
 			continue;
 		cabo_errh_lerror(ps->errh, t.where, "syntax error: expected '%s'",
 				 t.kind == CABO_TOK_IDENT ? "," : "]");
-		unlex(ps, t);
+		cfg_unlex(ps, t);
 		if (t.kind != CABO_TOK_IDENT)
 			return;
 	}
@@ -256,9 +252,9 @@ static void parse_ports(struct parser *ps, struct ports *p)
 /* An optional `(config)` after an element. */
 static char *parse_config(struct parser *ps)
 {
-	struct cabo_token t = lex(ps);
+	struct cabo_token t = cfg_lex(ps);
 	if (t.kind != '(') {
-		unlex(ps, t);
+		cfg_unlex(ps, t);
 		return NULL;
 	}
 	char *config = cabo_lexer_config(ps->lx, t.where);
@@ -268,22 +264,22 @@ static char *parse_config(struct parser *ps)
 /* After an element name: an optional `:: Class` or `:: { ... }`. */
 static void parse_declaration(struct parser *ps, struct eref *r)
 {
-	struct cabo_token t = lex(ps);
+	struct cabo_token t = cfg_lex(ps);
 	if (t.kind != CABO_TOK_COLON2) {
-		unlex(ps, t);
+		cfg_unlex(ps, t);
 		return;
 	}
 	r->declared = true;
-	t = lex(ps);
+	t = cfg_lex(ps);
 	if (t.kind == CABO_TOK_IDENT) {
-		char *name = token_str(&t);
+		char *name = cfg_token_str(&t);
 		r->cls = class_named(ps, name);
 		free(name);
 	} else if (t.kind == '{') {
-		r->cls = classref_of(parse_compound_class(ps, NULL, t.where));
+		r->cls = classref_of(cfg_parse_compound_class(ps, NULL, t.where));
 	} else {
 		cabo_errh_lerror(ps->errh, t.where, "missing element type in declaration");
-		unlex(ps, t);
+		cfg_unlex(ps, t);
 	}
 }
 
@@ -294,19 +290,19 @@ static bool parse_ref(struct parser *ps, struct eref *r)
 	memset(r, 0, sizeof *r);
 	r->elem = -1;
 	parse_ports(ps, &r->in);
-	struct cabo_token t = lex(ps);
+	struct cabo_token t = cfg_lex(ps);
 	r->where = t.where;
 	if (t.kind == CABO_TOK_IDENT) {
 		r->name = t;
 		parse_declaration(ps, r);
 	} else if (t.kind == '{') {
-		r->cls = classref_of(parse_compound_class(ps, NULL, t.where));
+		r->cls = classref_of(cfg_parse_compound_class(ps, NULL, t.where));
 	} else {
 		if (r->in.n)
 			cabo_errh_lerror(ps->errh, t.where, "stranded port ignored");
 		else
-			syntax_error(ps, &t);
-		resume(ps, t);
+			cfg_syntax_error(ps, &t);
+		cfg_resume(ps, t);
 		free_eref(r);
 		return false;
 	}
@@ -324,7 +320,7 @@ static int declare(struct parser *ps, struct eref *r, char *name)
 		free(name);
 		return -1;
 	}
-	int i = namemap_get(&b->names, name);
+	int i = cfg_namemap_get(&b->names, name);
 	if (i < 0) {
 		i = (int)add_elem(ps, name, r->cls, r->config, r->where, false);
 		r->cls.name = r->config = NULL;
@@ -359,7 +355,7 @@ static int refer(struct parser *ps, struct eref *r, char *name)
 		r->config = NULL;
 		return i;
 	}
-	int i = namemap_get(&b->names, name);
+	int i = cfg_namemap_get(&b->names, name);
 	if (i >= 0) {
 		if (r->config)
 			cabo_errh_lerror(ps->errh, r->where, "configuration string ignored on element reference");
@@ -380,9 +376,9 @@ static void register_ref(struct parser *ps, struct eref *r)
 		r->elem = (int)add_elem(ps, NULL, r->cls, r->config, r->where, true);
 		r->cls.name = r->config = NULL;
 	} else if (r->declared) {
-		r->elem = declare(ps, r, token_str(&r->name));
+		r->elem = declare(ps, r, cfg_token_str(&r->name));
 	} else {
-		r->elem = refer(ps, r, token_str(&r->name));
+		r->elem = refer(ps, r, cfg_token_str(&r->name));
 	}
 }
 
@@ -409,8 +405,8 @@ static bool is_arrow(int kind)
 /* `a, b, c :: Class(config)` alone declares all three with that class. */
 static void share_declaration(struct parser *ps, struct eset *set)
 {
-	struct cabo_token t = lex(ps);
-	unlex(ps, t);
+	struct cabo_token t = cfg_lex(ps);
+	cfg_unlex(ps, t);
 	if (set->n < 2 || is_arrow(t.kind))
 		return;
 	struct eref *last = &set->refs[set->n - 1];
@@ -441,9 +437,9 @@ static bool parse_set(struct parser *ps, struct eset *set, bool first)
 			break;
 		}
 		*VEC_PUSH(set->refs, set->n, set->cap) = r;
-		struct cabo_token t = lex(ps);
+		struct cabo_token t = cfg_lex(ps);
 		if (t.kind != ',') {
-			unlex(ps, t);
+			cfg_unlex(ps, t);
 			break;
 		}
 	}
@@ -544,12 +540,12 @@ static void parse_connection(struct parser *ps)
 	if (ok)
 		check_chain_end(ps, &sets[0], false);
 	while (ok) {
-		struct cabo_token t = lex(ps);
+		struct cabo_token t = cfg_lex(ps);
 		if (!is_arrow(t.kind)) {
-			if (t.kind != ';' && !starts_statement(ps, t.kind))
-				syntax_error(ps, &t);
+			if (t.kind != ';' && !cfg_starts_statement(ps, t.kind))
+				cfg_syntax_error(ps, &t);
 			if (t.kind != ';')
-				resume(ps, t);
+				cfg_resume(ps, t);
 			check_chain_end(ps, &sets[cur], true);
 			break;
 		}
@@ -563,188 +559,25 @@ static void parse_connection(struct parser *ps)
 	free_eset(&sets[1]);
 }
 
-/* ---- define() and require() ---- */
-
-static char *paren_text(struct parser *ps)
-{
-	struct cabo_token t = lex(ps);
-	if (t.kind != '(') {
-		expected(ps, t, "'('");
-		return NULL;
-	}
-	return cabo_lexer_config(ps->lx, t.where);
-}
-
-/* `define($NAME value, ...)`: variables of the current scope. */
-static void parse_define(struct parser *ps, struct cabo_landmark where)
-{
-	char *text = paren_text(ps), **argv;
-	if (!text)
-		return;
-	unsigned argc = split_args(text, &argv);
-	for (unsigned i = 0; i < argc; i++) {
-		const char *s = argv[i], *e = s;
-		if (!*s)
-			continue;
-		for (e = s + 1; isalnum((unsigned char)*e) || *e == '_'; e++)
-			;
-		if (*s != '$' || e == s + 1 || (*e && !isspace((unsigned char)*e))) {
-			cabo_errh_lerror(ps->errh, where, "bad 'define' declaration: not a variable");
-			continue;
-		}
-		char *name = cabo_xstrndup(s + 1, (size_t)(e - s - 1));
-		body_define(ps, ps->scope->body, name, trimmed_copy(e, e + strlen(e)), NULL, where);
-		free(name);
-	}
-	free_args(argv, argc);
-	free(text);
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct cabo_strbuf sb = CABO_STRBUF_INIT;
-	char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		cabo_strbuf_append(&sb, buf, n);
-	int failed = ferror(f);
-	fclose(f);
-	if (failed) {
-		cabo_strbuf_free(&sb);
-		errno = EIO;
-		return NULL;
-	}
-	*len = sb.length;
-	return cabo_strbuf_release(&sb);
-}
-
-static const char *intern_file(void *ctx, const char *name, size_t len)
-{
-	struct cabo_config *c = ctx;
-	for (unsigned i = 0; i < c->nfiles; i++)
-		if (strlen(c->files[i]) == len && memcmp(c->files[i], name, len) == 0)
-			return c->files[i];
-	c->files = cabo_xrealloc(c->files, (c->nfiles + 1) * sizeof *c->files);
-	return c->files[c->nfiles++] = cabo_xstrndup(name, len);
-}
-
-/* Parses statements of `text` into the current scope. */
-static void parse_text(struct parser *ps, const char *text, size_t len, const char *file)
-{
-	struct cabo_lexer lx, *saved = ps->lx;
-	cabo_lexer_init(&lx, text, len, file, ps->errh, intern_file, ps->out);
-	ps->lx = &lx;
-	parse_statements(ps);
-	ps->lx = saved;
-}
-
-/* `require(library FILE)`: FILE, relative to the including file, is parsed
- * at file scope, once. */
-static void include_library(struct parser *ps, const char *file, struct cabo_landmark where)
-{
-	if (ps->scope->parent) {
-		cabo_errh_lerror(ps->errh, where, "'require library' must be used at file scope");
-		return;
-	}
-	const char *slash = strrchr(ps->lx->file, '/');
-	char *path = file[0] == '/' || !slash ? cabo_xstrdup(file)
-		: cabo_xasprintf("%.*s/%s", (int)(slash - ps->lx->file), ps->lx->file, file);
-	for (unsigned i = 0; i < ps->nlibraries; i++)
-		if (strcmp(ps->libraries[i], path) == 0) {
-			free(path);
-			return;
-		}
-	*VEC_PUSH(ps->libraries, ps->nlibraries, ps->libraries_cap) = path;
-	size_t len;
-	char *text = read_file(path, &len);
-	if (!text) {
-		cabo_errh_lerror(ps->errh, where, "cannot read library '%s': %s", path, strerror(errno));
-		return;
-	}
-	ps->nesting++;
-	if (ps->nesting > PARSE_MAX_NESTING)
-		cabo_errh_lerror(ps->errh, where, "libraries nested too deeply");
-	else
-		parse_text(ps, text, len, intern_file(ps->out, path, strlen(path)));
-	ps->nesting--;
-	free(text);
-}
-
-static char *unquote(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || (s[0] != '"' && s[0] != '\'') || s[n - 1] != s[0])
-		return cabo_xstrdup(s);
-	struct cabo_strbuf sb = CABO_STRBUF_INIT;
-	for (size_t i = 1; i + 1 < n; i++) {
-		if (s[0] == '"' && s[i] == '\\' && i + 2 < n)
-			i++;
-		cabo_strbuf_putc(&sb, s[i]);
-	}
-	return cabo_strbuf_release(&sb);
-}
-
-/* Click's forms: `NAME` (a package), `package NAME`, `library FILE`. */
-static bool valid_requirement(char *const *words, unsigned n)
-{
-	bool typed = !strcmp(words[0], "package") || !strcmp(words[0], "library");
-	return n == (typed ? 2 : 1);
-}
-
-static void require_one(struct parser *ps, const char *arg, struct cabo_landmark where)
-{
-	char **words;
-	unsigned n = split_words(arg, &words);
-	if (!valid_requirement(words, n)) {
-		cabo_errh_lerror(ps->errh, where, "syntax error at requirement");
-	} else if (n == 2 && strcmp(words[0], "library") == 0) {
-		/* Like Click, a library is the parser's business only. */
-		char *file = unquote(words[1]);
-		include_library(ps, file, where);
-		free(file);
-	} else {
-		struct cabo_config *c = ps->out;
-		c->requirements = cabo_xrealloc(c->requirements, (c->nrequirements + 1) * sizeof *c->requirements);
-		c->requirements[c->nrequirements++] = cabo_xstrdup(arg);
-	}
-	free_args(words, n);
-}
-
-static void parse_require(struct parser *ps, struct cabo_landmark where)
-{
-	char *text = paren_text(ps), **argv;
-	if (!text)
-		return;
-	unsigned argc = split_args(text, &argv);
-	for (unsigned i = 0; i < argc; i++)
-		if (argv[i][0])
-			require_one(ps, argv[i], where);
-	free_args(argv, argc);
-	free(text);
-}
-
 /* ---- Statements ---- */
 
-struct cabo_token parse_statements(struct parser *ps)
+struct cabo_token cfg_parse_statements(struct parser *ps)
 {
 	for (;;) {
-		struct cabo_token t = lex(ps);
+		struct cabo_token t = cfg_lex(ps);
 		switch (t.kind) {
 		case CABO_TOK_IDENT: case '[': case '{':
-			unlex(ps, t);
+			cfg_unlex(ps, t);
 			parse_connection(ps);
 			break;
 		case CABO_TOK_ELEMENTCLASS:
-			parse_elementclass(ps);
+			cfg_parse_elementclass(ps);
 			break;
 		case CABO_TOK_REQUIRE:
-			parse_require(ps, t.where);
+			cfg_parse_require(ps, t.where);
 			break;
 		case CABO_TOK_DEFINE:
-			parse_define(ps, t.where);
+			cfg_parse_define(ps, t.where);
 			break;
 		case ';':
 			break;
@@ -755,8 +588,8 @@ struct cabo_token parse_statements(struct parser *ps)
 				return t;
 			/* fall through */
 		default:
-			syntax_error(ps, &t);
-			resume(ps, t);
+			cfg_syntax_error(ps, &t);
+			cfg_resume(ps, t);
 			break;
 		}
 	}
@@ -766,12 +599,12 @@ struct cabo_token parse_statements(struct parser *ps)
 
 static void parser_free(struct parser *ps)
 {
-	body_free(&ps->top);
+	cfg_body_free(&ps->top);
 	for (unsigned i = 0; i < ps->ncompounds; i++)
-		free_compound(ps->compounds[i]);
+		cfg_free_compound(ps->compounds[i]);
 	for (unsigned i = 0; i < ps->nclassdefs; i++)
-		free_classdef(ps->classdefs[i]);
-	free_args(ps->libraries, ps->nlibraries);
+		cfg_free_classdef(ps->classdefs[i]);
+	cfg_free_args(ps->libraries, ps->nlibraries);
 	free(ps->compounds);
 	free(ps->classdefs);
 }
@@ -784,14 +617,14 @@ static int parse(const char *text, size_t len, const char *file,
 	unsigned before = errh->nerrors;
 	struct parser ps = { .errh = errh, .out = out, .opt = opt ? opt : &no_options };
 	struct scope top = { .body = &ps.top };
-	body_init(&ps.top, 0, false);
+	cfg_body_init(&ps.top, 0, false);
 	ps.scope = &top;
-	parse_text(&ps, text, len, file);
-	body_name_anonymous(&ps.top);
+	cfg_parse_text(&ps, text, len, file);
+	cfg_body_name_anonymous(&ps.top);
 	free(top.classes);
 	/* Expanding a configuration with errors would mostly repeat them. */
 	if (errh->nerrors == before)
-		flatten(&ps);
+		cfg_flatten(&ps);
 	parser_free(&ps);
 	return errh->nerrors == before ? 0 : -1;
 }
@@ -802,16 +635,16 @@ int cabo_config_parse_string(const char *text, const char *filename,
 {
 	memset(out, 0, sizeof *out);
 	const char *name = filename ? filename : "config";
-	return parse(text, strlen(text), intern_file(out, name, strlen(name)), opt, out, errh);
+	return parse(text, strlen(text), cfg_intern_file(out, name, strlen(name)), opt, out, errh);
 }
 
 int cabo_config_parse_file(const char *path, const struct cabo_config_options *opt,
 			   struct cabo_config *out, struct cabo_errh *errh)
 {
 	memset(out, 0, sizeof *out);
-	const char *file = intern_file(out, path, strlen(path));
+	const char *file = cfg_intern_file(out, path, strlen(path));
 	size_t len;
-	char *text = read_file(path, &len);
+	char *text = cfg_read_file(path, &len);
 	if (!text)
 		return cabo_errh_lerror(errh, (struct cabo_landmark){ file, 0 }, "%s", strerror(errno));
 	int r = parse(text, len, file, opt, out, errh);

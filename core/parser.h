@@ -1,12 +1,14 @@
 /* Internal interface between the parts of the configuration parser:
  *
- *   scope.c     containers, bodies of elements and variables, class lookup;
- *   parser.c    statements, element references, connections, define(),
- *               require() and the public entry points;
- *   compound.c  compound classes: bodies, formal parameters, elementclass,
- *               overloading and choosing among overloads;
- *   flatten.c   expansion into the flat configuration: variables, compound
- *               instances, connections spliced through input/output.
+ *   scope.c       containers, bodies of elements and variables, class lookup;
+ *   parser.c      statements, element references, connections and the
+ *                 public entry points;
+ *   directives.c  define(), require(), reading files and libraries;
+ *   compound.c    compound classes: bodies, formal parameters, elementclass,
+ *                 overloading and choosing among overloads;
+ *   variables.c   define()d variables and arguments substituted into strings;
+ *   flatten.c     expansion into the flat configuration: compound instances,
+ *                 connections spliced through input/output, the output.
  *
  * Parsing builds one `body` per scope (the file, each compound definition)
  * holding that scope's elements and connections by local index; class names
@@ -23,6 +25,8 @@
 #include "lexer.h"
 #include "strbuf.h"
 
+/* Functions shared between these files start with cfg_. */
+
 enum {
 	PARSE_MAX_NESTING = 50,   /* compound bodies (and libraries) inside each other */
 	PARSE_MAX_PORT = 65535,
@@ -34,9 +38,9 @@ enum {
 
 /* Grows a (arr, n, cap) array by one zeroed element and returns it. */
 #define VEC_PUSH(arr, n, cap)                                                  \
-	((arr) = vec_reserve((arr), &(cap), (n) + 1, sizeof *(arr)),          \
+	((arr) = cfg_vec_reserve((arr), &(cap), (n) + 1, sizeof *(arr)),      \
 	 memset(&(arr)[(n)], 0, sizeof *(arr)), &(arr)[(n)++])
-void *vec_reserve(void *arr, unsigned *cap, unsigned need, size_t size);
+void *cfg_vec_reserve(void *arr, unsigned *cap, unsigned need, size_t size);
 
 /* Name -> index hash map; keys are borrowed and must outlive their entry. */
 struct namemap {
@@ -44,18 +48,18 @@ struct namemap {
 	unsigned *values;
 	unsigned capacity, count;
 };
-int namemap_get(const struct namemap *m, const char *key);
-void namemap_put(struct namemap *m, const char *key, unsigned value);
-void namemap_free(struct namemap *m);
+int cfg_namemap_get(const struct namemap *m, const char *key);
+void cfg_namemap_put(struct namemap *m, const char *key, unsigned value);
+void cfg_namemap_free(struct namemap *m);
 
 /* Splits at top-level commas (quotes and brackets protect them), trims
  * each argument and drops an empty last one, as Click does. */
-unsigned split_args(const char *s, char ***argv);
+unsigned cfg_split_args(const char *s, char ***argv);
 /* Splits at whitespace outside quotes and brackets. */
-unsigned split_words(const char *s, char ***words);
-void free_args(char **argv, unsigned argc);
+unsigned cfg_split_words(const char *s, char ***words);
+void cfg_free_args(char **argv, unsigned argc);
 /* A copy of [s, e) without leading and trailing whitespace. */
-char *trimmed_copy(const char *s, const char *e);
+char *cfg_trimmed_copy(const char *s, const char *e);
 
 /* ---- Parsed scopes ---- */
 
@@ -142,45 +146,85 @@ struct parser {
 };
 
 /* scope.c */
-void body_init(struct body *b, unsigned depth, bool is_compound);
-void body_free(struct body *b);
+void cfg_body_init(struct body *b, unsigned depth, bool is_compound);
+void cfg_body_free(struct body *b);
 /* Adds a formal (keyword may be NULL) or a define (value non-NULL); owns
  * value and keyword.  False after reporting a second definition. */
-bool body_define(struct parser *ps, struct body *b, const char *name,
-		 char *value, char *keyword, struct cabo_landmark where);
+bool cfg_body_define(struct parser *ps, struct body *b, const char *name,
+		     char *value, char *keyword, struct cabo_landmark where);
 /* Gives anonymous elements their final names, avoiding declared ones. */
-void body_name_anonymous(struct body *b);
+void cfg_body_name_anonymous(struct body *b);
 /* What a class name means at this point, or NULL for a primitive. */
-const struct classdef *find_class(const struct parser *ps, const char *name);
+const struct classdef *cfg_find_class(const struct parser *ps, const char *name);
 
 /* parser.c */
-struct cabo_token lex(struct parser *ps);
-void unlex(struct parser *ps, struct cabo_token t);
-void syntax_error(struct parser *ps, const struct cabo_token *t);
-bool starts_statement(const struct parser *ps, int kind);
+struct cabo_token cfg_lex(struct parser *ps);
+void cfg_unlex(struct parser *ps, struct cabo_token t);
+void cfg_syntax_error(struct parser *ps, const struct cabo_token *t);
+bool cfg_starts_statement(const struct parser *ps, int kind);
 /* Resumes after a reported bad token: at it, or after its statement. */
-void resume(struct parser *ps, struct cabo_token bad);
-char *token_str(const struct cabo_token *t);
+void cfg_resume(struct parser *ps, struct cabo_token bad);
+char *cfg_token_str(const struct cabo_token *t);
 /* Parses statements up to the end of the scope: returns EOF, or '}' or
  * '||' when in a compound. */
-struct cabo_token parse_statements(struct parser *ps);
+struct cabo_token cfg_parse_statements(struct parser *ps);
+
+/* directives.c */
+void cfg_parse_define(struct parser *ps, struct cabo_landmark where);
+void cfg_parse_require(struct parser *ps, struct cabo_landmark where);
+/* A file's contents (NUL-terminated) or NULL with errno set. */
+char *cfg_read_file(const char *path, size_t *len);
+/* A stable copy of a file name, kept in the configuration (ctx). */
+const char *cfg_intern_file(void *ctx, const char *name, size_t len);
+/* Parses the statements of text (text[len] == '\0') into the current scope. */
+void cfg_parse_text(struct parser *ps, const char *text, size_t len, const char *file);
 
 /* compound.c */
 /* After '{': parses `{ [formals |] body || ... }`; NULL after an error. */
-const struct classdef *parse_compound_class(struct parser *ps, const char *name,
-					    struct cabo_landmark open);
-void parse_elementclass(struct parser *ps);
+const struct classdef *cfg_parse_compound_class(struct parser *ps, const char *name,
+						struct cabo_landmark open);
+void cfg_parse_elementclass(struct parser *ps);
 /* Chooses the definition to expand (or *primitive); fills *values with the
  * formals' values (caller frees nformals strings).  NULL with no primitive
  * after reporting that nothing fits. */
-const struct compound *resolve_compound(struct cabo_errh *errh, const struct classdef *def,
-					char *const *args, unsigned nargs,
-					const unsigned nports[2], struct cabo_landmark where,
-					char ***values, const char **primitive);
-void free_compound(struct compound *c);
-void free_classdef(struct classdef *def);
+const struct compound *cfg_resolve_compound(struct cabo_errh *errh,
+					    const struct classdef *def,
+					    char *const *args, unsigned nargs,
+					    const unsigned nports[2], struct cabo_landmark where,
+					    char ***values, const char **primitive);
+void cfg_free_compound(struct compound *c);
+void cfg_free_classdef(struct classdef *def);
+
+/* variables.c */
+struct binding {
+	const char *name;
+	size_t len;
+	const char *value;
+	bool literal;                    /* an argument: substituted as it is */
+};
+
+/* The variables of one scope, borrowed from the bodies and arguments; an
+ * instance's chain to the scope of its definition, so lookup is lexical. */
+struct env {
+	const struct env *parent;
+	unsigned depth;                  /* of the body whose variables these are */
+	struct binding *b;
+	unsigned n, cap;
+};
+
+/* The file's define()s, replaced or extended by NAME=VALUE overrides. */
+void cfg_env_top(struct env *env, const struct body *top,
+		 const struct cabo_config_options *opt, struct cabo_errh *errh);
+/* An instance's formals bound to values, then its body's define()s. */
+void cfg_env_instance(struct env *env, const struct compound *c, char *const *values,
+		      const struct env *outer);
+void cfg_env_free(struct env *env);
+/* text with variables substituted (caller frees); on an error, reported at
+ * `where`, text unchanged. */
+char *cfg_expand(const char *text, const struct env *env, struct cabo_errh *errh,
+		 struct cabo_landmark where);
 
 /* flatten.c */
-void flatten(struct parser *ps);
+void cfg_flatten(struct parser *ps);
 
 #endif

@@ -9,7 +9,7 @@
 
 /* ---- Containers ---- */
 
-void *vec_reserve(void *arr, unsigned *cap, unsigned need, size_t size)
+void *cfg_vec_reserve(void *arr, unsigned *cap, unsigned need, size_t size)
 {
 	if (need <= *cap)
 		return arr;
@@ -37,7 +37,7 @@ static size_t namemap_slot(const struct namemap *m, const char *key)
 	return i;
 }
 
-int namemap_get(const struct namemap *m, const char *key)
+int cfg_namemap_get(const struct namemap *m, const char *key)
 {
 	if (!m->capacity)
 		return -1;
@@ -45,7 +45,7 @@ int namemap_get(const struct namemap *m, const char *key)
 	return m->keys[i] ? (int)m->values[i] : -1;
 }
 
-void namemap_put(struct namemap *m, const char *key, unsigned value)
+void cfg_namemap_put(struct namemap *m, const char *key, unsigned value)
 {
 	if ((m->count + 1) * 2 > m->capacity) {
 		struct namemap big = { NULL, NULL, m->capacity ? m->capacity * 2 : 16, 0 };
@@ -53,8 +53,8 @@ void namemap_put(struct namemap *m, const char *key, unsigned value)
 		big.values = cabo_xcalloc(big.capacity, sizeof *big.values);
 		for (unsigned i = 0; i < m->capacity; i++)
 			if (m->keys[i])
-				namemap_put(&big, m->keys[i], m->values[i]);
-		namemap_free(m);
+				cfg_namemap_put(&big, m->keys[i], m->values[i]);
+		cfg_namemap_free(m);
 		*m = big;
 	}
 	size_t i = namemap_slot(m, key);
@@ -63,7 +63,7 @@ void namemap_put(struct namemap *m, const char *key, unsigned value)
 	m->values[i] = value;
 }
 
-void namemap_free(struct namemap *m)
+void cfg_namemap_free(struct namemap *m)
 {
 	free(m->keys);
 	free(m->values);
@@ -93,7 +93,7 @@ static const char *piece_end(const char *s, bool at_commas)
 	return s;
 }
 
-char *trimmed_copy(const char *s, const char *e)
+char *cfg_trimmed_copy(const char *s, const char *e)
 {
 	while (s < e && isspace((unsigned char)*s))
 		s++;
@@ -102,13 +102,13 @@ char *trimmed_copy(const char *s, const char *e)
 	return cabo_xstrndup(s, (size_t)(e - s));
 }
 
-unsigned split_args(const char *s, char ***argv)
+unsigned cfg_split_args(const char *s, char ***argv)
 {
 	unsigned n = 0, cap = 0;
 	*argv = NULL;
 	for (;;) {
 		const char *e = piece_end(s, true);
-		*VEC_PUSH(*argv, n, cap) = trimmed_copy(s, e);
+		*VEC_PUSH(*argv, n, cap) = cfg_trimmed_copy(s, e);
 		if (!*e)
 			break;
 		s = e + 1;
@@ -118,7 +118,7 @@ unsigned split_args(const char *s, char ***argv)
 	return n;
 }
 
-unsigned split_words(const char *s, char ***words)
+unsigned cfg_split_words(const char *s, char ***words)
 {
 	unsigned n = 0, cap = 0;
 	*words = NULL;
@@ -133,7 +133,7 @@ unsigned split_words(const char *s, char ***words)
 	}
 }
 
-void free_args(char **argv, unsigned argc)
+void cfg_free_args(char **argv, unsigned argc)
 {
 	for (unsigned i = 0; i < argc; i++)
 		free(argv[i]);
@@ -142,7 +142,7 @@ void free_args(char **argv, unsigned argc)
 
 /* ---- Bodies and scopes ---- */
 
-void body_init(struct body *b, unsigned depth, bool is_compound)
+void cfg_body_init(struct body *b, unsigned depth, bool is_compound)
 {
 	memset(b, 0, sizeof *b);
 	b->depth = depth;
@@ -154,11 +154,11 @@ void body_init(struct body *b, unsigned depth, bool is_compound)
 		struct elem *e = VEC_PUSH(b->elems, b->nelems, b->elems_cap);
 		e->name = cabo_xstrdup(pseudo[i]);
 		e->pseudo = true;
-		namemap_put(&b->names, e->name, i);
+		cfg_namemap_put(&b->names, e->name, i);
 	}
 }
 
-void body_free(struct body *b)
+void cfg_body_free(struct body *b)
 {
 	for (unsigned i = 0; i < b->nelems; i++) {
 		free(b->elems[i].name);
@@ -173,11 +173,11 @@ void body_free(struct body *b)
 	free(b->elems);
 	free(b->conns);
 	free(b->vars);
-	namemap_free(&b->names);
+	cfg_namemap_free(&b->names);
 }
 
-bool body_define(struct parser *ps, struct body *b, const char *name,
-		 char *value, char *keyword, struct cabo_landmark where)
+bool cfg_body_define(struct parser *ps, struct body *b, const char *name,
+		     char *value, char *keyword, struct cabo_landmark where)
 {
 	for (unsigned i = 0; i < b->nvars; i++)
 		if (strcmp(b->vars[i].name, name) == 0) {
@@ -193,14 +193,14 @@ bool body_define(struct parser *ps, struct body *b, const char *name,
 	return true;
 }
 
-void body_name_anonymous(struct body *b)
+void cfg_body_name_anonymous(struct body *b)
 {
 	for (unsigned i = 0; i < b->nelems; i++) {
 		struct elem *e = &b->elems[i];
 		if (!e->anonymous)
 			continue;
 		/* `Class@N` may have been declared by hand: count up from N. */
-		if (namemap_get(&b->names, e->name) >= 0) {
+		if (cfg_namemap_get(&b->names, e->name) >= 0) {
 			char *at = strrchr(e->name, '@');
 			unsigned long n = strtoul(at + 1, NULL, 10);
 			*at = '\0';
@@ -208,16 +208,16 @@ void body_name_anonymous(struct body *b)
 			do {
 				free(name);
 				name = cabo_xasprintf("%s@%lu", e->name, ++n);
-			} while (namemap_get(&b->names, name) >= 0);
+			} while (cfg_namemap_get(&b->names, name) >= 0);
 			free(e->name);
 			e->name = name;
 		}
-		namemap_put(&b->names, e->name, i);
+		cfg_namemap_put(&b->names, e->name, i);
 	}
 }
 
 /* What a class name means at this point, or NULL for a primitive. */
-const struct classdef *find_class(const struct parser *ps, const char *name)
+const struct classdef *cfg_find_class(const struct parser *ps, const char *name)
 {
 	for (const struct scope *sc = ps->scope; sc; sc = sc->parent)
 		for (unsigned i = sc->nclasses; i-- > 0;)

@@ -11,8 +11,8 @@
  * Reads packets from FILENAME, a file written by `tcpdump -w', Wireshark or
  * ToDump, and emits them on output 0; FILENAME `-' reads the standard input.
  * Classic pcap files (either byte order, microsecond or nanosecond
- * timestamps) are read directly through a large buffer; pcapng files are read
- * through libpcap.
+ * timestamps) are parsed directly, a regular file mapped into memory, a pipe
+ * read through a large buffer; pcapng files are read through libpcap.
  *
  * Each packet is copied into a buffer from the pipeline's packet pool (a frame
  * larger than a pool buffer gets a buffer of its own) and gets its timestamp
@@ -49,7 +49,7 @@
  * is given and one of END, END_AFTER and INTERVAL is, FromDump just becomes
  * inactive.
  * =k ACTIVE
- * Boolean.  If false, FromDump emits nothing until its C<active> handler is
+ * Boolean.  If false, FromDump emits nothing until its active handler is
  * set to true.  Default true.
  * =k SAMPLE
  * Real number between 0 and 1: FromDump emits each packet with this
@@ -79,7 +79,7 @@
  * =h count read
  * Returns the number of packets emitted on output 0.
  * =h reset_counts write
- * Resets C<count> to 0.
+ * Resets count to 0.
  * =h active read/write
  * Returns or sets ACTIVE; writing true restarts a finished or stopped element.
  * =h stop write
@@ -103,20 +103,16 @@
  * =a
  * ToDump, tcpdump(1), pcap-savefile(5)
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <pcap/pcap.h>
 
+#include "dumpreader.h"
 #include "element.h"
 #include "encap.h"
 #include "master.h"
@@ -125,23 +121,9 @@
 
 enum {
 	FROMDUMP_BURST = 32,              /* packets per task run */
-	FROMDUMP_MAX_CAPLEN = 262144,     /* libpcap's largest snapshot length */
-	FROMDUMP_BUFFER = 1 << 20,        /* read buffer: holds any record */
-	FROMDUMP_RELEASE = 32 << 20,      /* mapped bytes read before dropping them */
 	FROMDUMP_SKIP_LIMIT = 4096,       /* records skipped (START, SAMPLE) per run */
 	SAMPLING_SHIFT = 28,
 	SAMPLING_ONE = 1 << SAMPLING_SHIFT,
-	NS_PER_SEC = 1000000000,
-	ERRMSG_SIZE = 320,
-};
-
-enum format { FORMAT_NONE, FORMAT_PCAP, FORMAT_PCAPNG };
-
-/* One record of the file, valid until it is consumed. */
-struct record {
-	const uint8_t *data;
-	uint32_t caplen;
-	int64_t ts;                       /* nanoseconds */
 };
 
 struct fromdump {
@@ -159,27 +141,7 @@ struct fromdump {
 	bool have_any_times;
 
 	/* The file */
-	int fd;                           /* -1 when closed */
-	enum format format;
-	int dlt;                          /* libpcap DLT code, -1 before open */
-	uint8_t *buf;                     /* unread bytes are buf[pos, len) */
-	size_t pos, len;
-	bool mapped;                      /* buf maps the whole (regular) file */
-	size_t released;                  /* mapped bytes before this were dropped */
-	size_t record_size;               /* bytes of the peeked record */
-	bool file_eof;
-	bool swapped, nano;
-	uint32_t subsec_ns;               /* 1000 (microsecond files) or 1 */
-	unsigned header_size;             /* record header: 16, or 24 (modified pcap) */
-	unsigned length_swap;             /* 0 none; 1 version 2.3 (maybe); 2 older */
-	uint32_t snaplen;
-	pcap_t *pcap;                     /* pcapng, through libpcap */
-	FILE *pcap_stream;
-	struct pcap_pkthdr *ng_header;
-	const uint8_t *ng_data;
-	bool ng_pending;                  /* ng_header/ng_data hold an unconsumed record */
-	bool done;                        /* no more records (end of file or error) */
-	char errmsg[ERRMSG_SIZE];
+	struct cabo_dumpreader rd;
 	bool error_reported;
 
 	/* Running */
@@ -204,13 +166,22 @@ static const char *print_name(const struct fromdump *fd)
 	return strcmp(fd->filename, "-") == 0 ? "<stdin>" : fd->filename;
 }
 
+static inline int peek(struct fromdump *fd, struct cabo_dump_record *r)
+{
+	return cabo_dumpreader_peek(&fd->rd, r);
+}
+
+static inline void consume(struct fromdump *fd)
+{
+	cabo_dumpreader_consume(&fd->rd);
+}
+
 /* ---- Configuration */
 
 static int fromdump_configure(struct cabo_element *e, struct cabo_args *a)
 {
 	struct fromdump *fd = (struct fromdump *)e;
-	fd->fd = -1;
-	fd->dlt = -1;
+	cabo_dumpreader_init(&fd->rd);
 	fd->active = true;
 	fd->sample = SAMPLING_ONE;
 	double sample = 1;
@@ -265,238 +236,6 @@ static int fromdump_configure(struct cabo_element *e, struct cabo_args *a)
 	/* Before any initialize: pullers downstream listen to it then. */
 	cabo_notifier_init(&fd->notifier, fd->active);
 	return 0;
-}
-
-/* ---- Reading classic pcap files */
-
-/* Makes at least `need` unread bytes available at buf + pos unless the file
- * ends first.  Returns -1 (errmsg set) on a read error. */
-static int refill(struct fromdump *fd, size_t need)
-{
-	if (fd->mapped)
-		return 0;   /* the whole file is there already */
-	size_t have = fd->len - fd->pos;
-	if (fd->pos) {
-		memmove(fd->buf, fd->buf + fd->pos, have);
-		fd->pos = 0;
-		fd->len = have;
-	}
-	while (fd->len < need && !fd->file_eof) {
-		ssize_t got = read(fd->fd, fd->buf + fd->len, FROMDUMP_BUFFER - fd->len);
-		if (got > 0)
-			fd->len += (size_t)got;
-		else if (got == 0)
-			fd->file_eof = true;
-		else if (errno != EINTR) {
-			snprintf(fd->errmsg, sizeof fd->errmsg, "%s", strerror(errno));
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int truncated(struct fromdump *fd, size_t need)
-{
-	snprintf(fd->errmsg, sizeof fd->errmsg,
-		 "truncated dump file; record needs %zu bytes, only %zu left", need,
-		 fd->len - fd->pos);
-	return -1;
-}
-
-/* Regular files are mapped whole: no copy through a read buffer.  Returns
- * -1 when the file cannot be mapped (a pipe, an empty file): then it is read. */
-static int map_file(struct fromdump *fd)
-{
-	struct stat st;
-	if (fstat(fd->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (uint64_t)st.st_size > SIZE_MAX)
-		return -1;
-	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd->fd, 0);
-	if (map == MAP_FAILED)
-		return -1;
-	(void)madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
-	fd->buf = map;
-	fd->len = (size_t)st.st_size;
-	fd->mapped = true;
-	fd->file_eof = true;
-	return 0;
-}
-
-/* Drops mapped pages already read, so memory use stays flat. */
-static void release_mapped(struct fromdump *fd)
-{
-	size_t page = 4096;
-	size_t upto = fd->pos & ~(page - 1);
-	if (upto > fd->released) {
-		(void)madvise(fd->buf + fd->released, upto - fd->released, MADV_DONTNEED);
-		fd->released = upto;
-	}
-}
-
-static inline uint32_t get32(const uint8_t *p, bool swapped)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return swapped ? __builtin_bswap32(v) : v;
-}
-
-/* 1: a record; 0: end of file; -1: error (errmsg set). */
-static inline int peek_pcap(struct fromdump *fd, struct record *r)
-{
-	size_t hs = fd->header_size;
-	if (fd->len - fd->pos < hs) {
-		if (refill(fd, hs) < 0)
-			return -1;
-		if (fd->len - fd->pos < hs)
-			return fd->len == fd->pos ? 0 : truncated(fd, hs);
-	}
-	const uint8_t *h = fd->buf + fd->pos;
-	uint32_t sec = get32(h, fd->swapped), subsec = get32(h + 4, fd->swapped);
-	uint32_t caplen = get32(h + 8, fd->swapped), len = get32(h + 12, fd->swapped);
-	/* Files before version 2.4 may have the two lengths the other way round. */
-	if (fd->length_swap == 2 || (fd->length_swap == 1 && caplen > len)) {
-		uint32_t t = caplen;
-		caplen = len;
-		len = t;
-	}
-	if (caplen > FROMDUMP_MAX_CAPLEN) {
-		snprintf(fd->errmsg, sizeof fd->errmsg,
-			 "bad packet header (captured length %u, more than %u); giving up",
-			 caplen, (unsigned)FROMDUMP_MAX_CAPLEN);
-		return -1;
-	}
-	size_t need = hs + caplen;
-	if (fd->len - fd->pos < need) {
-		if (refill(fd, need) < 0)
-			return -1;
-		if (fd->len - fd->pos < need)
-			return truncated(fd, need);
-		h = fd->buf + fd->pos;
-	}
-	r->data = h + hs;
-	r->caplen = caplen > fd->snaplen ? fd->snaplen : caplen;
-	r->ts = (int64_t)sec * NS_PER_SEC + (int64_t)subsec * fd->subsec_ns;
-	fd->record_size = need;
-	return 1;
-}
-
-static int open_pcap(struct fromdump *fd, struct cabo_errh *errh)
-{
-	const char *name = print_name(fd);
-	if (fd->len < 24)
-		return cabo_errh_error(errh, "%s: not a tcpdump file (too short)", name);
-	uint32_t magic;
-	memcpy(&magic, fd->buf, 4);
-	fd->swapped = magic != 0xa1b2c3d4 && magic != 0xa1b23c4d && magic != 0xa1b2cd34;
-	if (fd->swapped)
-		magic = __builtin_bswap32(magic);
-	fd->nano = magic == 0xa1b23c4d;
-	fd->subsec_ns = fd->nano ? 1 : 1000;
-	fd->header_size = magic == 0xa1b2cd34 ? 24 : 16;   /* Kuznetzov's modified pcap */
-	uint16_t major, minor;
-	memcpy(&major, fd->buf + 4, 2);
-	memcpy(&minor, fd->buf + 6, 2);
-	if (fd->swapped) {
-		major = __builtin_bswap16(major);
-		minor = __builtin_bswap16(minor);
-	}
-	if (major != 2)
-		return cabo_errh_error(errh, "%s: unknown major version %u", name, major);
-	fd->length_swap = minor < 3 ? 2 : minor == 3 ? 1 : 0;
-	fd->snaplen = get32(fd->buf + 16, fd->swapped);
-	if (fd->snaplen == 0 || fd->snaplen > FROMDUMP_MAX_CAPLEN)
-		fd->snaplen = FROMDUMP_MAX_CAPLEN;
-	fd->dlt = cabo_encap_from_linktype(get32(fd->buf + 20, fd->swapped));
-	fd->pos = 24;
-	fd->format = FORMAT_PCAP;
-	return 0;
-}
-
-/* ---- Reading pcapng files through libpcap */
-
-/* libpcap reads through a stream that first returns the bytes already read
- * to recognise the format, so pipes work too. */
-static ssize_t stream_read(void *cookie, char *out, size_t n)
-{
-	struct fromdump *fd = cookie;
-	if (fd->pos < fd->len) {
-		size_t k = fd->len - fd->pos < n ? fd->len - fd->pos : n;
-		memcpy(out, fd->buf + fd->pos, k);
-		fd->pos += k;
-		return (ssize_t)k;
-	}
-	if (fd->mapped)
-		return 0;
-	for (;;) {
-		ssize_t got = read(fd->fd, out, n);
-		if (got >= 0 || errno != EINTR)
-			return got;
-	}
-}
-
-static int stream_close(void *cookie)
-{
-	return 0;   /* the element closes its descriptor itself */
-}
-
-static int open_pcapng(struct fromdump *fd, struct cabo_errh *errh)
-{
-	cookie_io_functions_t io = { .read = stream_read, .close = stream_close };
-	fd->pcap_stream = fopencookie(fd, "r", io);
-	if (!fd->pcap_stream)
-		return cabo_errh_error(errh, "%s: %s", print_name(fd), strerror(errno));
-	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	fd->pcap = pcap_fopen_offline_with_tstamp_precision(fd->pcap_stream,
-							   PCAP_TSTAMP_PRECISION_NANO, errbuf);
-	if (!fd->pcap)
-		return cabo_errh_error(errh, "%s: %s", print_name(fd), errbuf);
-	fd->dlt = pcap_datalink(fd->pcap);
-	fd->snaplen = (uint32_t)pcap_snapshot(fd->pcap);
-	fd->format = FORMAT_PCAPNG;
-	return 0;
-}
-
-static int peek_pcapng(struct fromdump *fd, struct record *r)
-{
-	if (!fd->ng_pending) {
-		struct pcap_pkthdr *h;
-		const u_char *data;
-		int x = pcap_next_ex(fd->pcap, &h, &data);
-		if (x == PCAP_ERROR_BREAK)
-			return 0;
-		if (x != 1) {
-			snprintf(fd->errmsg, sizeof fd->errmsg, "%s", pcap_geterr(fd->pcap));
-			return -1;
-		}
-		fd->ng_header = h;
-		fd->ng_data = data;
-		fd->ng_pending = true;
-	}
-	r->data = fd->ng_data;
-	r->caplen = fd->ng_header->caplen;
-	r->ts = (int64_t)fd->ng_header->ts.tv_sec * NS_PER_SEC + fd->ng_header->ts.tv_usec;
-	return 1;
-}
-
-/* ---- Records */
-
-/* 1: the next record is in *r (until consume()); 0: no more; -1: error. */
-static inline int peek(struct fromdump *fd, struct record *r)
-{
-	if (fd->done)
-		return 0;
-	int x = fd->format == FORMAT_PCAP ? peek_pcap(fd, r) : peek_pcapng(fd, r);
-	if (x <= 0)
-		fd->done = true;
-	return x;
-}
-
-static inline void consume(struct fromdump *fd)
-{
-	if (fd->format == FORMAT_PCAP)
-		fd->pos += fd->record_size;
-	else
-		fd->ng_pending = false;
 }
 
 /* ---- Header annotations */
@@ -589,9 +328,9 @@ static inline int ip_offset(int dlt, const uint8_t *d, uint32_t len)
 static inline bool set_headers(struct fromdump *fd, struct cabo_packet *p)
 {
 	const uint8_t *d = p->data;
-	if (fd->dlt != DLT_RAW)
+	if (fd->rd.dlt != DLT_RAW)
 		cabo_packet_set_mac_header(p, d);
-	int off = ip_offset(fd->dlt, d, p->length);
+	int off = ip_offset(fd->rd.dlt, d, p->length);
 	if (!fd->force_ip) {
 		if (off >= 0 && (uint32_t)off < p->length)
 			cabo_packet_set_network_header(p, d + off);
@@ -622,14 +361,14 @@ static inline bool set_headers(struct fromdump *fd, struct cabo_packet *p)
 
 static void report_error(struct fromdump *fd)
 {
-	if (!fd->errmsg[0] || fd->error_reported)
+	if (!fd->rd.errmsg[0] || fd->error_reported)
 		return;
 	fd->error_reported = true;
 	struct cabo_errh errh;
 	cabo_errh_init(&errh, stderr);
 	cabo_errh_push_context(&errh, fd->e.where, "While reading '%s :: %s':",
 			       fd->e.name, fd->e.cls->name);
-	cabo_errh_error(&errh, "%s: %s", print_name(fd), fd->errmsg);
+	cabo_errh_error(&errh, "%s: %s", print_name(fd), fd->rd.errmsg);
 	cabo_errh_destroy(&errh);
 }
 
@@ -668,14 +407,23 @@ static void reached_end(struct fromdump *fd)
 enum verdict { EMIT, SKIP, WAIT, SPLIT, STOPPED };
 enum fill { FILL_MORE, FILL_END, FILL_WAIT, FILL_STOPPED, FILL_NOMEM };
 
+/* a + b, saturating (times come from files and configurations). */
+static int64_t add_time(int64_t a, int64_t b)
+{
+	int64_t sum;
+	if (!__builtin_add_overflow(a, b, &sum))
+		return sum;
+	return b > 0 ? INT64_MAX : INT64_MIN;
+}
+
 static void prepare_times(struct fromdump *fd, int64_t ts)
 {
 	if (fd->first_relative)
-		fd->first_time += ts;
+		fd->first_time = add_time(fd->first_time, ts);
 	if (fd->last_relative)
-		fd->last_time += ts;
+		fd->last_time = add_time(fd->last_time, ts);
 	else if (fd->last_interval)
-		fd->last_time += fd->first_time;
+		fd->last_time = add_time(fd->last_time, fd->first_time);
 	fd->have_any_times = true;
 }
 
@@ -709,7 +457,7 @@ static enum verdict check_timing(struct fromdump *fd, int64_t due, int64_t *now,
 }
 
 /* START/END/SAMPLE/TIMING, in Click's order. */
-static enum verdict check_record(struct fromdump *fd, const struct record *r, int64_t *now,
+static enum verdict check_record(struct fromdump *fd, const struct cabo_dump_record *r, int64_t *now,
 				 unsigned held)
 {
 	if (!fd->have_any_times)
@@ -720,6 +468,8 @@ static enum verdict check_record(struct fromdump *fd, const struct record *r, in
 		fd->have_first_time = false;
 	}
 	while (fd->have_last_time && r->ts >= fd->last_time) {
+		if (held)
+			return SPLIT;   /* earlier packets go out before END_CALL runs */
 		fd->have_last_time = false;
 		call_end(fd);   /* may extend the interval */
 		if (!fd->active)
@@ -731,10 +481,10 @@ static enum verdict check_record(struct fromdump *fd, const struct record *r, in
 		if (*now < 0)
 			*now = cabo_element_now(&fd->e);
 		if (!fd->have_timing_offset) {
-			fd->timing_offset = *now - r->ts;
+			fd->timing_offset = add_time(*now, -r->ts);
 			fd->have_timing_offset = true;
 		}
-		int64_t due = r->ts + fd->timing_offset;
+		int64_t due = add_time(r->ts, fd->timing_offset);
 		if (due > *now)
 			return check_timing(fd, due, now, held);
 	}
@@ -753,7 +503,7 @@ static enum fill fill_records(struct fromdump *fd, struct cabo_batch *out,
 	int64_t now = -1;
 	unsigned skipped = 0;
 	while (out->count + other->count < max) {
-		struct record r;
+		struct cabo_dump_record r;
 		if (peek(fd, &r) <= 0)
 			return FILL_END;
 		if (checks) {
@@ -824,8 +574,7 @@ static bool fromdump_fire(struct cabo_task *t)
 	struct cabo_batch out, other;
 	out.count = other.count = 0;
 	enum fill res = fill(fd, &out, &other, FROMDUMP_BURST);
-	if (fd->mapped && fd->pos - fd->released >= FROMDUMP_RELEASE)
-		release_mapped(fd);
+	cabo_dumpreader_release(&fd->rd);
 	bool worked = out.count + other.count > 0;
 	fd->count += out.count;
 	cabo_output_push(&fd->e, 0, &out);
@@ -863,13 +612,14 @@ static unsigned fromdump_pull(struct cabo_element *e, unsigned port, struct cabo
 	struct cabo_batch other;
 	other.count = 0;
 	enum fill res = fill(fd, b, &other, max < CABO_BATCH_MAX ? max : CABO_BATCH_MAX);
-	if (fd->mapped && fd->pos - fd->released >= FROMDUMP_RELEASE)
-		release_mapped(fd);
+	cabo_dumpreader_release(&fd->rd);
 	fd->count += b->count;
 	if (other.count)
 		cabo_output_push(e, 1, &other);
 	switch (res) {
 	case FILL_END:
+		if (b->count)
+			break;   /* the end comes with the next, empty pull */
 		cabo_notifier_set_active(&fd->notifier, false);
 		reached_end(fd);
 		break;
@@ -946,45 +696,22 @@ static int fromdump_initialize(struct cabo_element *e, struct cabo_errh *errh)
 	if (fd->end_call && check_end_call(fd, errh) < 0)
 		return -1;
 
-	fd->fd = strcmp(fd->filename, "-") == 0 ? dup(STDIN_FILENO)
-						 : open(fd->filename, O_RDONLY | O_CLOEXEC);
-	if (fd->fd < 0)
-		return cabo_errh_error(errh, "%s: %s", name, strerror(errno));
-	if (map_file(fd) < 0 && !fd->buf)
-		fd->buf = cabo_xmalloc(FROMDUMP_BUFFER);
-	if (refill(fd, 24) < 0)
-		return cabo_errh_error(errh, "%s: %s", name, fd->errmsg);
-	if (fd->len == 0)
-		return cabo_errh_error(errh, "%s: empty file", name);
-	if (fd->len < 4)
-		return cabo_errh_error(errh, "%s: not a tcpdump file (too short)", name);
-
-	uint32_t magic;
-	memcpy(&magic, fd->buf, 4);
-	int r;
-	if (magic == 0x0A0D0D0A)   /* pcapng section header block */
-		r = open_pcapng(fd, errh);
-	else if (magic == 0xa1b2c3d4 || magic == 0xa1b23c4d || magic == 0xa1b2cd34 ||
-		 magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1 || magic == 0x34cdb2a1)
-		r = open_pcap(fd, errh);
-	else
-		r = cabo_errh_error(errh, "%s: not a tcpdump file (bad magic number)", name);
-	if (r < 0)
+	if (cabo_dumpreader_open(&fd->rd, fd->filename, errh) < 0)
 		return -1;
 
-	if (fd->force_ip && !force_ipable(fd->dlt)) {
+	if (fd->force_ip && !force_ipable(fd->rd.dlt)) {
 		char encap[24];
-		cabo_encap_unparse(fd->dlt, encap);
+		cabo_encap_unparse(fd->rd.dlt, encap);
 		return cabo_errh_error(errh, "%s: can't force IP packets from link type %s", name,
 				       encap);
 	}
-	if (fd->dlt == DLT_RAW)
+	if (fd->rd.dlt == DLT_RAW)
 		fd->force_ip = true;   /* as Click: only valid IP packets */
 
 	/* Errors in the first record are reported here, located. */
-	struct record first;
+	struct cabo_dump_record first;
 	if (peek(fd, &first) < 0)
-		return cabo_errh_error(errh, "%s: %s", name, fd->errmsg);
+		return cabo_errh_error(errh, "%s: %s", name, fd->rd.errmsg);
 
 	fd->rng = 0x2545F491u ^ (e->index * 2654435761u);
 	if (!fd->rng)
@@ -1004,20 +731,7 @@ static void fromdump_cleanup(struct cabo_element *e)
 	struct fromdump *fd = (struct fromdump *)e;
 	if (fd->initialized)
 		cabo_timer_unschedule(&fd->timer);
-	if (fd->pcap)
-		pcap_close(fd->pcap);   /* closes pcap_stream too */
-	else if (fd->pcap_stream)
-		fclose(fd->pcap_stream);
-	fd->pcap = NULL;
-	fd->pcap_stream = NULL;
-	if (fd->fd >= 0)
-		close(fd->fd);
-	fd->fd = -1;
-	if (fd->mapped)
-		munmap(fd->buf, fd->len);
-	else
-		free(fd->buf);
-	fd->buf = NULL;
+	cabo_dumpreader_close(&fd->rd);
 	free(fd->filename);
 	fd->filename = NULL;
 	free(fd->end_call);
@@ -1058,7 +772,7 @@ static int write_extend_interval(struct cabo_element *e, const char *value, cons
 	int64_t t;
 	if (!cabo_parse_time(value, &t))
 		return cabo_errh_error(errh, "'extend_interval' takes a time interval");
-	fd->last_time += t;
+	fd->last_time = add_time(fd->last_time, t);
 	if (fd->stop || fd->end_call || fd->end_deactivates) {
 		fd->have_last_time = true;
 		set_active(fd, true);
@@ -1069,7 +783,7 @@ static int write_extend_interval(struct cabo_element *e, const char *value, cons
 static int read_encap(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
 {
 	char buf[24];
-	cabo_encap_unparse(((struct fromdump *)e)->dlt, buf);
+	cabo_encap_unparse(((struct fromdump *)e)->rd.dlt, buf);
 	cabo_strbuf_puts(out, buf);
 	return 0;
 }
@@ -1082,10 +796,9 @@ static int read_filename(struct cabo_element *e, const void *arg, struct cabo_st
 
 static int read_filesize(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
 {
-	struct fromdump *fd = (struct fromdump *)e;
-	struct stat st;
-	if (fd->fd >= 0 && fstat(fd->fd, &st) == 0 && S_ISREG(st.st_mode))
-		cabo_strbuf_printf(out, "%lld", (long long)st.st_size);
+	long long size = cabo_dumpreader_filesize(&((struct fromdump *)e)->rd);
+	if (size >= 0)
+		cabo_strbuf_printf(out, "%lld", size);
 	else
 		cabo_strbuf_puts(out, "-");
 	return 0;

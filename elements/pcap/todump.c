@@ -43,7 +43,7 @@
  * =h count read
  * Returns the number of packets written.
  * =h reset_counts write
- * Resets C<count> to 0.
+ * Resets count to 0.
  * =h filename read
  * Returns FILENAME.
  * =e

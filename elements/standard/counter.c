@@ -54,7 +54,7 @@
 #include <string.h>
 
 #include "element.h"
-#include "router.h"
+#include "handlercall.h"
 
 /* ---- Rate EWMA (Click's RateEWMAX with 1 ms epochs, alpha 1/16) */
 
@@ -188,12 +188,8 @@ static bool trigger_parse(struct trigger *t, const char *s, bool need_handler)
 static void trigger_fire(struct counter *c, struct trigger *t)
 {
 	t->triggered = true;
-	if (!t->handler)
-		return;
-	struct cabo_errh errh;
-	cabo_errh_init(&errh, stderr);
-	(void)cabo_element_call_write(&c->e, t->handler, t->value, &errh);
-	cabo_errh_destroy(&errh);
+	if (t->handler)
+		cabo_handlercall_write(&c->e, t->handler, t->value);
 }
 
 static int counter_configure(struct cabo_element *e, struct cabo_args *a)
@@ -222,35 +218,14 @@ static void reset(struct counter *c)
 	ewma_reset(&c->byte_rate, now);
 }
 
-/* Checks at initialize that "element.handler" names a write handler, so a
- * typo is a located error rather than a failed call at run time.
- * Router-wide handlers (no dot) are checked when called. */
-static int check_write_handler(struct cabo_element *e, const char *spec, const char *what,
-			       struct cabo_errh *errh)
-{
-	const char *dot = strchr(spec, '.');
-	if (!dot)
-		return 0;
-	char *ename = cabo_xstrndup(spec, (size_t)(dot - spec));
-	struct cabo_element *target = cabo_element_find(e, ename);
-	free(ename);
-	if (!target)
-		return cabo_errh_error(errh, "%s: no element named '%.*s'", what,
-				       (int)(dot - spec), spec);
-	const struct cabo_handler *h = cabo_element_handler(target, dot + 1);
-	if (!h || !h->write)
-		return cabo_errh_error(errh, "%s: no write handler '%s'", what, spec);
-	return 0;
-}
-
 static int counter_initialize(struct cabo_element *e, struct cabo_errh *errh)
 {
 	struct counter *c = (struct counter *)e;
 	if (c->count_call.handler
-	    && check_write_handler(e, c->count_call.handler, "COUNT_CALL", errh) < 0)
+	    && cabo_handlercall_check(e, c->count_call.handler, "COUNT_CALL", errh) < 0)
 		return -1;
 	if (c->byte_count_call.handler
-	    && check_write_handler(e, c->byte_count_call.handler, "BYTE_COUNT_CALL", errh) < 0)
+	    && cabo_handlercall_check(e, c->byte_count_call.handler, "BYTE_COUNT_CALL", errh) < 0)
 		return -1;
 	c->rate.scale = 10;
 	c->byte_rate.scale = 4;

@@ -30,10 +30,10 @@
  * =a
  * Paint, PaintTee, Switch, StaticSwitch, RoundRobinSwitch
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "element.h"
+#include "paintcolor.h"
 
 struct paintswitch {
 	struct cabo_element e;
@@ -47,29 +47,6 @@ static const char *const drop_reasons[] = {
 };
 
 enum { PAINT_ALL = 255 };
-
-/* ---- Configuration */
-
-/* ANNO: Cabo has one one-byte colour annotation, named PAINT as in Click. */
-static bool read_anno(struct cabo_args *a)
-{
-	char *anno = NULL;
-	bool ok = true;
-	if (cabo_args_read_word(a, "ANNO", CABO_ARG_POSITIONAL, &anno) &&
-	    strcmp(anno, "PAINT") != 0) {
-		cabo_errh_error(a->errh, "ANNO: only the PAINT annotation is supported");
-		ok = false;
-	}
-	free(anno);
-	return ok;
-}
-
-static int paintswitch_configure(struct cabo_element *e, struct cabo_args *a)
-{
-	if (!read_anno(a))
-		a->failed = true;
-	return cabo_args_complete(a);
-}
 
 /* ---- Packets */
 
@@ -135,6 +112,6 @@ static void paintswitch_push(struct cabo_element *e, unsigned port, struct cabo_
 
 CABO_ELEMENT_CLASS(paintswitch_class) = {
 	.name = "PaintSwitch", .port_count = "1/-", .processing = "h/h",
-	.size = sizeof(struct paintswitch), .configure = paintswitch_configure,
+	.size = sizeof(struct paintswitch), .configure = cabo_paint_configure_anno,
 	.push = paintswitch_push, .drop_reasons = drop_reasons,
 };

@@ -38,63 +38,19 @@
  * =a
  * Paint, PaintSwitch, Tee
  */
-#include <stdlib.h>
-#include <string.h>
-
 #include "element.h"
+#include "paintcolor.h"
 
-struct painttee {
-	struct cabo_element e;
-	uint8_t color;
-};
+/* State, configure (COLOR, ANNO) and the color handler are Paint's too:
+ * see paintcolor.c. */
 
 enum { DROP_NO_CLONE };
 static const char *const drop_reasons[] = { "no buffer for clone", NULL };
 
-/* ---- Configuration */
-
-static bool parse_color(const char *s, uint8_t *out)
-{
-	uint64_t v;
-	if (!cabo_parse_uint(s, &v) || v > 255)
-		return false;
-	*out = (uint8_t)v;
-	return true;
-}
-
-/* ANNO: Cabo has one one-byte colour annotation, named PAINT as in Click. */
-static bool read_anno(struct cabo_args *a)
-{
-	char *anno = NULL;
-	bool ok = true;
-	if (cabo_args_read_word(a, "ANNO", CABO_ARG_POSITIONAL, &anno) &&
-	    strcmp(anno, "PAINT") != 0) {
-		cabo_errh_error(a->errh, "ANNO: only the PAINT annotation is supported");
-		ok = false;
-	}
-	free(anno);
-	return ok;
-}
-
-static int painttee_configure(struct cabo_element *e, struct cabo_args *a)
-{
-	struct painttee *pt = (struct painttee *)e;
-	uint64_t color = 0;
-	bool have = cabo_args_read_uint(a, "COLOR", CABO_ARG_MP, &color);
-	if (have && color > 255) {
-		cabo_errh_error(a->errh, "COLOR: expected an integer from 0 to 255");
-		a->failed = true;
-	}
-	if (!read_anno(a))
-		a->failed = true;
-	pt->color = (uint8_t)color;
-	return cabo_args_complete(a);
-}
-
 /* ---- Packets */
 
 /* Pushes clones of b's packets painted `color` out output 1. */
-static void push_clones(struct painttee *pt, const struct cabo_batch *b)
+static void push_clones(struct cabo_paint *pt, const struct cabo_batch *b)
 {
 	struct cabo_batch c;
 	cabo_batch_init(&c);
@@ -112,7 +68,7 @@ static void push_clones(struct painttee *pt, const struct cabo_batch *b)
 
 static void painttee_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
 {
-	push_clones((struct painttee *)e, b);
+	push_clones((struct cabo_paint *)e, b);
 	cabo_output_push(e, 0, b);
 }
 
@@ -121,34 +77,13 @@ static unsigned painttee_pull(struct cabo_element *e, unsigned port, struct cabo
 {
 	unsigned n = cabo_input_pull(e, 0, b, max);
 	if (n)
-		push_clones((struct painttee *)e, b);
+		push_clones((struct cabo_paint *)e, b);
 	return n;
 }
 
-/* ---- Handlers */
-
-static int read_color(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
-{
-	cabo_strbuf_printf(out, "%u", ((struct painttee *)e)->color);
-	return 0;
-}
-
-static int write_color(struct cabo_element *e, const char *value, const void *arg,
-		       struct cabo_errh *errh)
-{
-	if (!parse_color(value, &((struct painttee *)e)->color))
-		return cabo_errh_error(errh, "expected an integer from 0 to 255");
-	return 0;
-}
-
-static const struct cabo_handler painttee_handlers[] = {
-	{ "color", read_color, write_color, NULL, 0 },
-	{ NULL, NULL, NULL, NULL, 0 },
-};
-
 CABO_ELEMENT_CLASS(painttee_class) = {
 	.name = "PaintTee", .port_count = "1/2", .processing = "a/ah",
-	.size = sizeof(struct painttee), .configure = painttee_configure,
+	.size = sizeof(struct cabo_paint), .configure = cabo_paint_configure,
 	.push = painttee_push, .pull = painttee_pull,
-	.handlers = painttee_handlers, .drop_reasons = drop_reasons,
+	.handlers = cabo_paint_handlers, .drop_reasons = drop_reasons,
 };

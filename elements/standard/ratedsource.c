@@ -63,66 +63,23 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "element.h"
+#include "source.h"
 #include "task.h"
 
-static const char default_data[] =
-	"Random bullshit in a packet, at least 64 bytes long. Well, now it is.";
-
-enum { MAX_LENGTH = 1 << 20 };
 static const uint64_t TOKEN = 1000000000;   /* one packet, in token-nanoseconds */
 
 struct ratedsource {
-	struct cabo_element e;
-	struct cabo_packet *packet;   /* template; every packet is a clone */
-	uint8_t *data;
-	size_t data_len;
-	int64_t length;               /* < 0: length of data */
-	uint64_t count;
-	int64_t limit;                /* < 0: no limit */
+	struct cabo_source src;       /* first: the element is a source */
 	uint32_t rate;                /* packets per second */
 	uint32_t burst;               /* bucket capacity, packets */
 	uint64_t tokens;              /* in units of TOKEN per packet */
 	int64_t last_ns;              /* last refill */
-	bool active;
-	bool stop;
 	bool push;
-	bool initialized;
 	struct cabo_task task;
 	struct cabo_timer timer;
 };
-
-/* ---- Template packet */
-
-static struct cabo_packet *make_template(struct cabo_element *e, const uint8_t *data,
-					 size_t data_len, int64_t length)
-{
-	size_t n = length < 0 ? data_len : (size_t)length;
-	struct cabo_packet *p = cabo_packet_alloc_large(cabo_element_pool(e), (uint32_t)n);
-	if (!p)
-		return NULL;
-	if (n <= data_len)
-		memcpy(p->data, data, n);
-	else if (!data_len)
-		memset(p->data, 0, n);
-	else
-		for (size_t i = 0; i < n; i += data_len)
-			memcpy(p->data + i, data, n - i < data_len ? n - i : data_len);
-	return p;
-}
-
-static int setup_packet(struct ratedsource *s, struct cabo_errh *errh)
-{
-	struct cabo_packet *p = make_template(&s->e, s->data, s->data_len, s->length);
-	if (!p)
-		return cabo_errh_error(errh, "out of packet memory");
-	if (s->packet)
-		cabo_packet_free(s->packet);
-	s->packet = p;
-	return 0;
-}
 
 /* ---- Token bucket */
 
@@ -152,64 +109,83 @@ static void refill(struct ratedsource *s, int64_t now)
 static void refill_to_one(struct ratedsource *s)
 {
 	s->tokens = TOKEN;
-	s->last_ns = cabo_element_now(&s->e);
-}
-
-static bool limit_reached(const struct ratedsource *s)
-{
-	return s->limit >= 0 && s->count >= (uint64_t)s->limit;
+	s->last_ns = cabo_element_now(&s->src.e);
 }
 
 /* Packets the bucket and LIMIT allow now, at most max. */
 static unsigned allowed(struct ratedsource *s, int64_t now, unsigned max)
 {
 	refill(s, now);
-	uint64_t n = s->tokens / TOKEN;
-	if (s->limit >= 0 && n > (uint64_t)s->limit - s->count)
-		n = (uint64_t)s->limit - s->count;
+	uint64_t n = cabo_source_allowed(&s->src, s->tokens / TOKEN);
 	return n > max ? max : (unsigned)n;
 }
+
+/* Restarts a sleeping push task with one token, as Click does when the
+ * source is switched on or reset; returns whether it did. */
+static bool wake(struct ratedsource *s)
+{
+	if (!(s->src.initialized && s->push && s->src.active && !s->task.scheduled))
+		return false;
+	refill_to_one(s);
+	cabo_task_schedule(&s->task);
+	return true;
+}
+
+static void written(struct cabo_source *src, enum cabo_source_param param)
+{
+	struct ratedsource *s = (struct ratedsource *)src;
+	switch (param) {
+	case CABO_SOURCE_LIMIT:
+		if (src->limit < 0)
+			src->limit = -1;   /* Click keeps any negative LIMIT as -1 */
+		break;
+	case CABO_SOURCE_ACTIVE:
+		wake(s);
+		break;
+	case CABO_SOURCE_RESET:
+		if (!wake(s) && src->initialized)
+			refill_to_one(s);
+		break;
+	default:
+		break;
+	}
+}
+
+static const struct cabo_source_ops ratedsource_ops = {
+	.bad_limit = "syntax error",
+	.bad_active = "syntax error",
+	.bad_length = "syntax error",
+	.written = written,
+};
 
 /* ---- Configuration */
 
 static int ratedsource_configure(struct cabo_element *e, struct cabo_args *a)
 {
 	struct ratedsource *s = (struct ratedsource *)e;
-	uint8_t *data = NULL;
-	size_t data_len = 0;
+	struct cabo_source *src = &s->src;
 	uint64_t rate = 10;
-	int64_t limit = -1, length = -1;
 	double bandwidth = 0;
-	bool active = true, stop = false;
-
-	cabo_args_read_data(a, "DATA", CABO_ARG_POSITIONAL, &data, &data_len);
+	cabo_source_init(src, &ratedsource_ops);
+	cabo_args_read_data(a, "DATA", CABO_ARG_POSITIONAL, &src->data, &src->data_len);
 	cabo_args_read_uint(a, "RATE", CABO_ARG_POSITIONAL, &rate);
-	cabo_args_read_int(a, "LIMIT", CABO_ARG_POSITIONAL, &limit);
-	cabo_args_read_bool(a, "ACTIVE", CABO_ARG_POSITIONAL, &active);
-	cabo_args_read_int(a, "LENGTH", 0, &length);
-	cabo_args_read_int(a, "DATASIZE", 0, &length);
-	cabo_args_read_bool(a, "STOP", 0, &stop);
+	cabo_args_read_int(a, "LIMIT", CABO_ARG_POSITIONAL, &src->limit);
+	cabo_args_read_bool(a, "ACTIVE", CABO_ARG_POSITIONAL, &src->active);
+	cabo_args_read_int(a, "LENGTH", 0, &src->length);
+	cabo_args_read_int(a, "DATASIZE", 0, &src->length);
+	cabo_args_read_bool(a, "STOP", 0, &src->stop);
 	cabo_args_read_bandwidth(a, "BANDWIDTH", 0, &bandwidth);
-	int r = cabo_args_complete(a);
-	if (r == 0 && rate > UINT32_MAX)
-		r = cabo_errh_error(a->errh, "RATE: out of range");
-	if (r == 0 && length > MAX_LENGTH)
-		r = cabo_errh_error(a->errh, "LENGTH: at most %d", MAX_LENGTH);
-	if (r < 0) {
-		free(data);
+	/* On failure cleanup frees what was read. */
+	if (cabo_args_complete(a) < 0)
 		return -1;
-	}
-	if (!data) {
-		data_len = sizeof default_data - 1;
-		data = cabo_xmalloc(data_len);
-		memcpy(data, default_data, data_len);
-	}
-	s->data = data;
-	s->data_len = data_len;
-	s->length = length;
+	if (rate > UINT32_MAX)
+		return cabo_errh_error(a->errh, "RATE: out of range");
+	if (cabo_source_configured(src, a->errh) < 0)
+		return -1;
+	int64_t length = src->length;
 	uint64_t burst;
 	if (bandwidth > 0) {
-		uint64_t plen = length < 0 ? data_len : (uint64_t)length;
+		uint64_t plen = length < 0 ? src->data_len : (uint64_t)length;
 		if (!plen)
 			return cabo_errh_error(a->errh, "BANDWIDTH needs a nonempty packet");
 		double r2 = bandwidth / (double)plen;
@@ -221,9 +197,8 @@ static int ratedsource_configure(struct cabo_element *e, struct cabo_args *a)
 	} else
 		burst = rate < 200 ? 2 : rate / 100;
 	set_rate(s, (uint32_t)rate, (uint32_t)burst);
-	s->limit = limit;
-	s->active = active;
-	s->stop = stop;
+	if (src->limit < 0)
+		src->limit = -1;
 	return 0;
 }
 
@@ -233,28 +208,19 @@ static void ratedsource_timer_fire(struct cabo_timer *t);
 static int ratedsource_initialize(struct cabo_element *e, struct cabo_errh *errh)
 {
 	struct ratedsource *s = (struct ratedsource *)e;
-	if (setup_packet(s, errh) < 0)
+	if (cabo_source_make_template(&s->src, errh) < 0)
 		return -1;
-	s->count = 0;
+	s->src.count = 0;
 	refill_to_one(s);
 	s->push = e->outputs[0].push;
 	cabo_timer_init(&s->timer, e, ratedsource_timer_fire, s);
 	if (s->push) {
 		cabo_task_init(&s->task, e, ratedsource_fire, s);
-		if (s->active)
+		if (s->src.active)
 			cabo_task_schedule(&s->task);
 	}
-	s->initialized = true;
+	s->src.initialized = true;
 	return 0;
-}
-
-static void ratedsource_cleanup(struct cabo_element *e)
-{
-	struct ratedsource *s = (struct ratedsource *)e;
-	if (s->packet)
-		cabo_packet_free(s->packet);
-	s->packet = NULL;
-	free(s->data);
 }
 
 /* ---- Packets */
@@ -262,17 +228,18 @@ static void ratedsource_cleanup(struct cabo_element *e)
 static bool ratedsource_fire(struct cabo_task *t)
 {
 	struct ratedsource *s = t->arg;
-	if (!s->active) {
+	struct cabo_source *src = &s->src;
+	if (!src->active) {
 		cabo_task_unschedule(t);
 		return false;
 	}
-	if (limit_reached(s)) {
+	if (cabo_source_limit_reached(src)) {
 		cabo_task_unschedule(t);
-		if (s->stop)
-			cabo_element_stop_router(&s->e);
+		if (src->stop)
+			cabo_element_stop_router(&src->e);
 		return false;
 	}
-	int64_t now = cabo_element_now(&s->e);
+	int64_t now = cabo_element_now(&src->e);
 	unsigned n = allowed(s, now, CABO_BATCH_MAX);
 	if (!n) {
 		/* Sleep until the next token is due. */
@@ -284,16 +251,14 @@ static bool ratedsource_fire(struct cabo_task *t)
 		return false;
 	}
 	struct cabo_batch b;
-	s->packet->anno.timestamp_ns = now;
-	unsigned got = cabo_packet_clone_batch(s->packet, b.p, n);
-	b.count = got;
+	src->packet->anno.timestamp_ns = now;
+	unsigned got = cabo_source_clone(src, &b, n);
 	s->tokens -= got * TOKEN;
-	s->count += got;
-	cabo_output_push(&s->e, 0, &b);
-	if (limit_reached(s)) {
+	cabo_output_push(&src->e, 0, &b);
+	if (cabo_source_limit_reached(src)) {
 		cabo_task_unschedule(t);
-		if (s->stop)
-			cabo_element_stop_router(&s->e);
+		if (src->stop)
+			cabo_element_stop_router(&src->e);
 	}
 	return got > 0;
 }
@@ -301,7 +266,7 @@ static bool ratedsource_fire(struct cabo_task *t)
 static void ratedsource_timer_fire(struct cabo_timer *t)
 {
 	struct ratedsource *s = t->arg;
-	if (s->push && s->active && !s->task.scheduled)
+	if (s->push && s->src.active && !s->task.scheduled)
 		cabo_task_schedule(&s->task);
 }
 
@@ -309,11 +274,12 @@ static unsigned ratedsource_pull(struct cabo_element *e, unsigned port, struct c
 				 unsigned max)
 {
 	struct ratedsource *s = (struct ratedsource *)e;
+	struct cabo_source *src = &s->src;
 	b->count = 0;
-	if (!s->active)
+	if (!src->active)
 		return 0;
-	if (limit_reached(s)) {
-		if (s->stop)
+	if (cabo_source_limit_reached(src)) {
+		if (src->stop)
 			cabo_element_stop_router(e);
 		return 0;
 	}
@@ -321,136 +287,43 @@ static unsigned ratedsource_pull(struct cabo_element *e, unsigned port, struct c
 	unsigned n = allowed(s, now, max > CABO_BATCH_MAX ? CABO_BATCH_MAX : max);
 	if (!n)
 		return 0;
-	s->packet->anno.timestamp_ns = now;
-	b->count = cabo_packet_clone_batch(s->packet, b->p, n);
+	src->packet->anno.timestamp_ns = now;
+	cabo_source_clone(src, b, n);
 	s->tokens -= b->count * TOKEN;
-	s->count += b->count;
 	return b->count;
 }
 
-/* ---- Handlers */
+/* ---- Handlers: rate here, the rest shared with the other sources */
 
-enum { H_DATA, H_RATE, H_LIMIT, H_ACTIVE, H_RESET, H_LENGTH };
-
-static char *trimmed(const char *s)
+static int write_rate(struct cabo_element *e, const char *value, const void *arg,
+		      struct cabo_errh *errh)
 {
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-		n--;
-	return cabo_xstrndup(s, n);
-}
-
-static int read_param(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
-{
-	struct ratedsource *s = (struct ratedsource *)e;
-	switch ((intptr_t)arg) {
-	case H_DATA:
-		cabo_strbuf_append(out, (const char *)s->data, s->data_len);
-		break;
-	case H_RATE:
-		cabo_strbuf_printf(out, "%u", s->rate);
-		break;
-	case H_LIMIT:
-		cabo_strbuf_printf(out, "%lld", (long long)(s->limit < 0 ? -1 : s->limit));
-		break;
-	case H_ACTIVE:
-		cabo_strbuf_puts(out, s->active ? "true" : "false");
-		break;
-	case H_LENGTH:
-		cabo_strbuf_printf(out, "%lld", (long long)s->length);
-		break;
-	}
+	char *v = cabo_source_trim(value);
+	uint64_t u;
+	bool ok = cabo_parse_uint(v, &u) && u <= UINT32_MAX;
+	free(v);
+	if (!ok)
+		return cabo_errh_error(errh, "syntax error");
+	set_rate((struct ratedsource *)e, (uint32_t)u, u < 200 ? 2 : (uint32_t)(u / 100));
 	return 0;
 }
 
-static void wake(struct ratedsource *s)
-{
-	if (s->initialized && s->push && s->active && !s->task.scheduled) {
-		refill_to_one(s);
-		cabo_task_schedule(&s->task);
-	}
-}
-
-static int write_param(struct cabo_element *e, const char *value, const void *arg,
-		       struct cabo_errh *errh)
-{
-	struct ratedsource *s = (struct ratedsource *)e;
-	int kind = (int)(intptr_t)arg;
-	char *v = kind == H_DATA ? NULL : trimmed(value);
-	int64_t i;
-	uint64_t u;
-	bool bval;
-	int r = 0;
-	switch (kind) {
-	case H_DATA: {
-		size_t n = strlen(value);
-		uint8_t *d = cabo_xmalloc(n ? n : 1);
-		memcpy(d, value, n);
-		free(s->data);
-		s->data = d;
-		s->data_len = n;
-		if (s->initialized)
-			r = setup_packet(s, errh);
-		break;
-	}
-	case H_RATE:
-		if (!cabo_parse_uint(v, &u) || u > UINT32_MAX)
-			r = cabo_errh_error(errh, "syntax error");
-		else
-			set_rate(s, (uint32_t)u, u < 200 ? 2 : (uint32_t)(u / 100));
-		break;
-	case H_LIMIT:
-		if (!cabo_parse_int(v, &i))
-			r = cabo_errh_error(errh, "syntax error");
-		else
-			s->limit = i < 0 ? -1 : i;
-		break;
-	case H_ACTIVE:
-		if (!cabo_parse_bool(v, &bval))
-			r = cabo_errh_error(errh, "syntax error");
-		else {
-			s->active = bval;
-			wake(s);
-		}
-		break;
-	case H_RESET:
-		s->count = 0;
-		if (s->initialized && s->push && s->active && !s->task.scheduled)
-			wake(s);
-		else if (s->initialized)
-			refill_to_one(s);
-		break;
-	case H_LENGTH:
-		if (!cabo_parse_int(v, &i) || i > MAX_LENGTH)
-			r = cabo_errh_error(errh, "syntax error");
-		else {
-			s->length = i;
-			if (s->initialized)
-				r = setup_packet(s, errh);
-		}
-		break;
-	}
-	free(v);
-	return r;
-}
-
 static const struct cabo_handler ratedsource_handlers[] = {
-	{ "count", cabo_read_u64_field, NULL, CABO_FIELD(struct ratedsource, count), 0 },
-	{ "reset", NULL, write_param, (const void *)H_RESET, CABO_HANDLER_BUTTON },
-	{ "data", read_param, write_param, (const void *)H_DATA, 0 },
-	{ "rate", read_param, write_param, (const void *)H_RATE, 0 },
-	{ "limit", read_param, write_param, (const void *)H_LIMIT, 0 },
-	{ "active", read_param, write_param, (const void *)H_ACTIVE, 0 },
-	{ "length", read_param, write_param, (const void *)H_LENGTH, 0 },
-	{ "datasize", read_param, write_param, (const void *)H_LENGTH, 0 },  /* deprecated */
+	{ "count", cabo_read_u64_field, NULL, CABO_FIELD(struct cabo_source, count), 0 },
+	{ "reset", NULL, cabo_source_write, (const void *)CABO_SOURCE_RESET, CABO_HANDLER_BUTTON },
+	{ "data", cabo_source_read, cabo_source_write, (const void *)CABO_SOURCE_DATA, 0 },
+	{ "rate", cabo_read_u32_field, write_rate, CABO_FIELD(struct ratedsource, rate), 0 },
+	{ "limit", cabo_source_read, cabo_source_write, (const void *)CABO_SOURCE_LIMIT, 0 },
+	{ "active", cabo_source_read, cabo_source_write, (const void *)CABO_SOURCE_ACTIVE, 0 },
+	{ "length", cabo_source_read, cabo_source_write, (const void *)CABO_SOURCE_LENGTH, 0 },
+	/* deprecated */
+	{ "datasize", cabo_source_read, cabo_source_write, (const void *)CABO_SOURCE_LENGTH, 0 },
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 
 CABO_ELEMENT_CLASS(ratedsource_class) = {
 	.name = "RatedSource", .port_count = "0/1", .processing = "a/a",
 	.size = sizeof(struct ratedsource), .configure = ratedsource_configure,
-	.initialize = ratedsource_initialize, .cleanup = ratedsource_cleanup,
+	.initialize = ratedsource_initialize, .cleanup = cabo_source_cleanup,
 	.pull = ratedsource_pull, .handlers = ratedsource_handlers,
 };

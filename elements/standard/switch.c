@@ -30,14 +30,40 @@
  *   Script(wait 10s, write s.switch 1)
  * =a
  * StaticSwitch, PaintSwitch, RoundRobinSwitch, Tee
+ *
+ * =c
+ * StaticSwitch(OUTPUT)
+ * =s
+ * sends packet stream to fixed output
+ * =ports
+ * 1 input, any number of outputs
+ * =processing
+ * push
+ * =d
+ * StaticSwitch sends every incoming packet out output OUTPUT.  A negative
+ * OUTPUT, or one that names no connected output, drops the packets instead
+ * (counted with reason "switched off").
+ *
+ * StaticSwitch differs from Switch in that OUTPUT cannot be changed while
+ * the router runs: it has no switch handler.
+ * =k OUTPUT
+ * The output to use, or a negative number to drop.  Mandatory.
+ * =e
+ *   src -> s :: StaticSwitch(1);
+ *   s[0] -> Discard;
+ *   s[1] -> c :: Counter -> Discard;
+ * =a
+ * Switch, PaintSwitch, RoundRobinSwitch
  */
 #include <limits.h>
 
 #include "element.h"
 
+/* Switch and StaticSwitch differ only in how OUTPUT is set: StaticSwitch
+ * reads it once and has no switch handler. */
 struct switch_element {
 	struct cabo_element e;
-	int output;
+	int output;                   /* < 0: drop */
 };
 
 enum { DROP_OFF };
@@ -55,6 +81,16 @@ static int switch_configure(struct cabo_element *e, struct cabo_args *a)
 				       e->noutputs);
 	sw->output = output < INT_MIN ? -1 : (int)output;
 	return 0;
+}
+
+static int staticswitch_configure(struct cabo_element *e, struct cabo_args *a)
+{
+	struct switch_element *sw = (struct switch_element *)e;
+	int64_t output = -1;
+	cabo_args_read_int(a, "OUTPUT", CABO_ARG_MP, &output);
+	/* As in Click, an output that is not connected means "drop". */
+	sw->output = output < 0 || output >= (int64_t)e->noutputs ? -1 : (int)output;
+	return cabo_args_complete(a);
 }
 
 static void switch_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
@@ -96,4 +132,10 @@ CABO_ELEMENT_CLASS(switch_class) = {
 	.name = "Switch", .port_count = "1/-", .processing = "h/h",
 	.size = sizeof(struct switch_element), .configure = switch_configure,
 	.push = switch_push, .handlers = switch_handlers, .drop_reasons = drop_reasons,
+};
+
+CABO_ELEMENT_CLASS(staticswitch_class) = {
+	.name = "StaticSwitch", .port_count = "1/-", .processing = "h/h",
+	.size = sizeof(struct switch_element), .configure = staticswitch_configure,
+	.push = switch_push, .drop_reasons = drop_reasons,
 };

@@ -34,3 +34,6 @@ for conf in "$@"; do
 	median=$(echo $rates | tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	printf '%-58s %10s %12s  %s\n' "$name" "$median" "$packets" "$ref"
 done
+# Route lookup engines on the full Internet table (built by make bench).
+lpm="$(dirname "$cabo")/tests/bench/lpm"
+if [ -x "$lpm" ]; then "$lpm" "$datadir/prefixes/bart__prefixes.txt.gz"; fi

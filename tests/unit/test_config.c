@@ -85,6 +85,21 @@ static void test_config_strings(void)
 	EXPECT("a :: Print(two\nlines // gone)\n);", "a :: Print(two\nlines  \n);\n");
 }
 
+/* Line ends of every kind count once, inside strings too; directives move
+ * the locations, and a `#` elsewhere is no directive. */
+static void test_lines(void)
+{
+	EXPECT("a :: Print(\"x\r\ny\", \\<41\n42>)\r\n\rb -> c;\n",
+	       "t.click:5: undeclared element 'b'\n"
+	       "t.click:5: undeclared element 'c'\n");
+	EXPECT("a :: Idle;\n# 7 \"x\\\"y.click\"\nb -> a;\n# 2 \"\"\nc -> a;",
+	       "x\"y.click:7: undeclared element 'b'\n"
+	       "t.click:2: undeclared element 'c'\n");
+	EXPECT("a :: Print(1,\n# 9\n2)\nb -> a;",
+	       "t.click:10: undeclared element 'b'\n");
+	EXPECT("a :: Idle; # 3\n", "t.click:1: syntax error near '#'\n");
+}
+
 static void test_many_to_many(void)
 {
 	EXPECT("c :: Classifier(12/0800, -);\n"
@@ -307,79 +322,117 @@ static void test_element_table(void)
 
 /* ---- Files ---- */
 
-static void write_file(const char *path, const char *text)
+/* A scratch directory with main.click and lib.click. */
+struct files {
+	char dir[64];
+	char *main, *lib;
+};
+
+static void files_open(struct files *f)
 {
-	FILE *f = fopen(path, "w");
-	CHECK(f != NULL);
-	if (f) {
-		fputs(text, f);
-		fclose(f);
+	strcpy(f->dir, "/tmp/cabo-test-config-XXXXXX");
+	CHECK(mkdtemp(f->dir) != NULL);
+	f->main = cabo_xasprintf("%s/main.click", f->dir);
+	f->lib = cabo_xasprintf("%s/lib.click", f->dir);
+}
+
+static void files_close(struct files *f)
+{
+	unlink(f->main);
+	unlink(f->lib);
+	rmdir(f->dir);
+	free(f->main);
+	free(f->lib);
+}
+
+static void write_bytes(const char *path, const char *data, size_t len)
+{
+	FILE *out = fopen(path, "w");
+	CHECK(out != NULL);
+	if (out) {
+		fwrite(data, 1, len, out);
+		fclose(out);
 	}
 }
 
-static void test_files(void)
+static void write_file(const char *path, const char *text)
 {
-	char dir[] = "/tmp/cabo-test-config-XXXXXX";
-	CHECK(mkdtemp(dir) != NULL);
-	char *main_path = cabo_xasprintf("%s/main.click", dir);
-	char *lib_path = cabo_xasprintf("%s/lib.click", dir);
-	write_file(lib_path, "elementclass Twice { input -> Counter -> Counter -> output }\n"
-			     "bad -> Discard;\n");
-	write_file(main_path, "require(library lib.click, package \"x\", fast);\n"
-			      "require(library lib.click);\n"
-			      "Idle -> Twice -> Discard;\n"
-			      "# 40 \"other.click\"\n"
-			      "x -> Discard;\n"
-			      "#line 7\n"
-			      "y -> Discard;\n");
+	write_bytes(path, text, strlen(text));
+}
+
+/* Like EXPECT, from main.click; takes want. */
+static void check_file(const struct files *f, char *want)
+{
 	struct cabo_errh errh;
 	struct cabo_config c;
 	cabo_errh_init(&errh, NULL);
-	CHECK(cabo_config_parse_file(main_path, NULL, &c, &errh) == -1);
-	char *want = cabo_xasprintf("%s:2: undeclared element 'bad'\n"
-				    "other.click:40: undeclared element 'x'\n"
-				    "other.click:7: undeclared element 'y'\n", lib_path);
-	CHECK_STR(cabo_strbuf_str(&errh.log), want);
-	CHECK(c.nrequirements == 2);
-	if (c.nrequirements == 2) {
+	int r = cabo_config_parse_file(f->main, NULL, &c, &errh);
+	char *got = r == 0 ? cabo_config_unparse(&c) : cabo_xstrdup(cabo_strbuf_str(&errh.log));
+	CHECK_STR(got, want);
+	free(got);
+	free(want);
+	cabo_config_free(&c);
+	cabo_errh_destroy(&errh);
+}
+
+static void test_library(void)
+{
+	struct files f;
+	files_open(&f);
+	write_file(f.lib, "elementclass Twice { input -> Counter -> Counter -> output }\n"
+			  "bad -> Discard;\n");
+	write_file(f.main, "require(library lib.click, package \"x\", fast);\n"
+			   "require(library lib.click);\n"
+			   "Idle -> Twice -> Discard;\n"
+			   "# 40 \"other.click\"\n"
+			   "x -> Discard;\n");
+	check_file(&f, cabo_xasprintf("%s:2: undeclared element 'bad'\n"
+				      "other.click:40: undeclared element 'x'\n", f.lib));
+
+	write_file(f.lib, "elementclass Twice { input -> Counter -> Counter -> output }\n");
+	write_file(f.main, "require(library lib.click, package \"x\", fast);\n"
+			   "Idle -> t :: Twice -> Discard;\n");
+	check_file(&f, cabo_xstrdup("Idle@1 :: Idle;\n"
+				    "t/Counter@1 :: Counter;\n"
+				    "t/Counter@2 :: Counter;\n"
+				    "Discard@3 :: Discard;\n\n"
+				    "Idle@1 -> t/Counter@1;\n"
+				    "t/Counter@1 -> t/Counter@2;\n"
+				    "t/Counter@2 -> Discard@3;\n"));
+
+	/* Landmarks, anonymity and requirements in the structure itself. */
+	struct cabo_errh errh;
+	struct cabo_config c;
+	cabo_errh_init(&errh, NULL);
+	CHECK(cabo_config_parse_file(f.main, NULL, &c, &errh) == 0);
+	CHECK(cabo_config_find(&c, "t/Counter@2") == 2);
+	CHECK(cabo_config_find(&c, "t") == -1);
+	CHECK(c.ndecls == 4 && c.nconns == 3 && c.nrequirements == 2);
+	if (c.ndecls == 4 && c.nconns == 3 && c.nrequirements == 2) {
+		CHECK_STR(c.decls[0].where.file, f.main);
+		CHECK(c.decls[0].where.line == 2 && c.decls[0].anonymous);
+		CHECK_STR(c.decls[1].where.file, f.lib);
+		CHECK(c.decls[1].where.line == 1);
+		CHECK(c.conns[1].from == 1 && c.conns[1].to == 2 && c.conns[1].where.line == 1);
 		CHECK_STR(c.requirements[0], "package \"x\"");
 		CHECK_STR(c.requirements[1], "fast");
 	}
 	cabo_config_free(&c);
 	cabo_errh_destroy(&errh);
-	free(want);
+	files_close(&f);
+}
 
-	/* Without the errors, the library's class is there. */
-	write_file(lib_path, "elementclass Twice { input -> Counter -> Counter -> output }\n");
-	write_file(main_path, "require(library lib.click); Idle -> t :: Twice -> Discard;\n");
-	cabo_errh_init(&errh, NULL);
-	CHECK(cabo_config_parse_file(main_path, NULL, &c, &errh) == 0);
-	CHECK(cabo_config_find(&c, "t/Counter@2") == 2);
-	CHECK(cabo_config_find(&c, "t") == -1);
-	CHECK(c.ndecls == 4);
-	if (c.ndecls == 4) {
-		CHECK_STR(c.decls[0].where.file, main_path);
-		CHECK_STR(c.decls[2].where.file, lib_path);
-		CHECK(c.decls[2].where.line == 1 && c.decls[2].anonymous);
-		CHECK_STR(c.decls[3].name, "Discard@3");
-		CHECK_STR(c.decls[3].class_name, "Discard");
-		CHECK_STR(c.decls[3].config, "");
-	}
-	cabo_config_free(&c);
-	cabo_errh_destroy(&errh);
-
-	unlink(main_path);
-	unlink(lib_path);
-	cabo_errh_init(&errh, NULL);
-	CHECK(cabo_config_parse_file(main_path, NULL, &c, &errh) == -1);
-	want = cabo_xasprintf("%s: No such file or directory\n", main_path);
-	CHECK_STR(cabo_strbuf_str(&errh.log), want);
-	free(want);
-	cabo_config_free(&c);
-	cabo_errh_destroy(&errh);
-	rmdir(dir);
-	free(main_path);
-	free(lib_path);
+static void test_bad_files(void)
+{
+	struct files f;
+	files_open(&f);
+	/* Configuration strings are C strings: a NUL byte is an error. */
+	static const char nul[] = "p :: Print(a\0b);\np -> Discard;\n";
+	write_bytes(f.main, nul, sizeof nul - 1);
+	check_file(&f, cabo_xasprintf("%s:1: NUL character in configuration string\n", f.main));
+	unlink(f.main);
+	check_file(&f, cabo_xasprintf("%s: No such file or directory\n", f.main));
+	files_close(&f);
 }
 
 /* ---- Errors ---- */
@@ -446,12 +499,14 @@ int main(void)
 {
 	test_basics();
 	test_config_strings();
+	test_lines();
 	test_many_to_many();
 	test_compounds();
 	test_overloading();
 	test_variables();
 	test_element_table();
-	test_files();
+	test_library();
+	test_bad_files();
 	test_errors();
 	test_limits();
 	return check_result();
