@@ -154,6 +154,23 @@ static inline void cabo_element_drop(struct cabo_element *e, struct cabo_packet 
 	cabo_packet_free(p);
 }
 
+/* Sends p to `port` when the element has that output (Click's optional
+ * error outputs), else drops it with `reason`. */
+static inline void cabo_output_push_or_drop(struct cabo_element *e, unsigned port,
+					    struct cabo_packet *p, unsigned reason)
+{
+	if (port < e->noutputs)
+		cabo_output_push_one(e, port, p);
+	else
+		cabo_element_drop(e, p, reason);
+}
+
+/* Counts a drop whose packet is already gone (a failed copy, say). */
+static inline void cabo_element_count_drop(struct cabo_element *e, unsigned reason)
+{
+	e->drops[reason]++;
+}
+
 /* Generic push/pull built from simple_action (used by the core when a class
  * leaves push or pull NULL). */
 void cabo_element_simple_push(struct cabo_element *e, unsigned port, struct cabo_batch *b);

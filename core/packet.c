@@ -196,24 +196,28 @@ void cabo_packet_free_batch(struct cabo_packet **pkts, unsigned n)
 
 /* ---- Sharing */
 
-static void share(struct cabo_packet *clone, const struct cabo_packet *p)
+/* `tmpl` is a local copy of the original, so the compiler need not reload
+ * its fields after every store into a clone. */
+static inline void share(struct cabo_packet *clone, const struct cabo_packet *tmpl)
 {
-	clone->owner = p->owner;
-	clone->buffer = p->buffer;
-	clone->buffer_size = p->buffer_size;
-	clone->data = p->data;
-	clone->length = p->length;
-	clone->mac_offset = p->mac_offset;
-	clone->network_offset = p->network_offset;
-	clone->transport_offset = p->transport_offset;
-	clone->anno = p->anno;
+	clone->owner = tmpl->owner;
+	clone->buffer = tmpl->buffer;
+	clone->buffer_size = tmpl->buffer_size;
+	clone->data = tmpl->data;
+	clone->length = tmpl->length;
+	clone->mac_offset = tmpl->mac_offset;
+	clone->network_offset = tmpl->network_offset;
+	clone->transport_offset = tmpl->transport_offset;
+	clone->anno = tmpl->anno;
 }
 
 unsigned cabo_packet_clone_batch(struct cabo_packet *p, struct cabo_packet **out, unsigned n)
 {
 	unsigned got = take_free(p->pool, out, n);
+	struct cabo_packet tmpl;
+	memcpy(&tmpl, p, sizeof tmpl);
 	for (unsigned i = 0; i < got; i++)
-		share(out[i], p);
+		share(out[i], &tmpl);
 	if (got)
 		atomic_fetch_add_explicit(&p->owner->refs, got, memory_order_relaxed);
 	return got;
@@ -237,7 +241,11 @@ static struct cabo_packet *copy_with_headroom(struct cabo_packet *p, uint32_t he
 		return NULL;
 	c->data = c->buffer + headroom;
 	c->length = p->length;
-	memcpy(c->data, p->data, p->length);
+	/* Stripped headers live on in the headroom (Unstrip brings them back),
+	 * so the copy keeps as much of it as fits. */
+	uint32_t old_headroom = cabo_packet_headroom(p);
+	uint32_t kept = old_headroom < headroom ? old_headroom : headroom;
+	memcpy(c->data - kept, p->data - kept, kept + p->length);
 	ptrdiff_t shift = (c->data - c->buffer) - (p->data - p->buffer);
 	c->mac_offset = p->mac_offset < 0 ? -1 : (int32_t)(p->mac_offset + shift);
 	c->network_offset = p->network_offset < 0 ? -1 : (int32_t)(p->network_offset + shift);

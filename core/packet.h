@@ -27,6 +27,24 @@ enum {
 	CABO_ANNO_USER_SIZE = 16,
 };
 
+/* Click's packet types: the link-level destination class of a frame. */
+enum cabo_packet_type {
+	CABO_PACKET_HOST = 0,
+	CABO_PACKET_BROADCAST = 1,
+	CABO_PACKET_MULTICAST = 2,
+	CABO_PACKET_OTHERHOST = 3,
+	CABO_PACKET_OUTGOING = 4,
+	CABO_PACKET_LOOPBACK = 5,
+};
+
+/* Bytes of anno.user with a shared meaning between elements (an element
+ * that sets one and another that reads it must agree). */
+enum cabo_anno_user_byte {
+	CABO_ANNO_PARAM_OFF = 1,    /* ICMP parameter-problem pointer */
+	CABO_ANNO_FIX_IP_SRC = 3,   /* nonzero: FixIPSrc rewrites the source */
+	CABO_ANNO_VLAN_TCI = 4,     /* 2 bytes, network order: stripped VLAN tag */
+};
+
 /* Annotations travel with a packet and are copied by clone and copy. */
 struct cabo_anno {
 	int64_t timestamp_ns;      /* wall-clock or simulated time; 0 = unset */
@@ -37,7 +55,7 @@ struct cabo_anno {
 	uint32_t vnode;            /* tenant / virtual node id; 0 = substrate */
 	uint16_t input_port;       /* physical/virtual interface it came in on */
 	uint8_t paint;             /* Paint/PaintSwitch colour */
-	uint8_t packet_type;       /* host/broadcast/multicast/other (Click's) */
+	uint8_t packet_type;       /* enum cabo_packet_type */
 	uint8_t user[CABO_ANNO_USER_SIZE];
 };
 

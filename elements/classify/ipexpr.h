@@ -123,7 +123,29 @@ void ipx_field_bytes(int32_t t, unsigned *start, unsigned *end);
 /* ---- Compiled matchers */
 enum { IPX_NO_MATCH = 2147483647, IPX_DROPPED = 2147483646 };
 
+/* The fast program for IHL 5 lowered for speed: runs of tests of one word
+ * under one mask, each failing into the next ("proto 1? proto 6? proto
+ * 17?"), become one node that loads the word once and looks its value up. */
+struct ipx_fnode {
+	uint32_t mask;
+	uint32_t value;             /* n == 1: the value; else index into vals/tgts */
+	uint16_t offset;
+	uint16_t n;                 /* values compared */
+	int16_t yes;                /* n == 1: target on a match */
+	int16_t no;                 /* target when no value matches */
+};                              /* targets: > 0 node, <= 0 leaf[-target] */
+
+struct ipx_fast {
+	struct ipx_fnode *node;     /* NULL: not lowered, use the ct program */
+	uint32_t *vals;
+	int16_t *tgts;
+	int32_t *leaf;
+	uint32_t safe_length, word_length;
+	uint8_t hl_mask, hl_value;  /* (byte 0 & hl_mask) == hl_value */
+};
+
 struct ipx_matcher {
+	struct ipx_fast fast;                 /* lowered program for IHL 5 */
 	const struct ct_program *by_hl[16];   /* program for each IHL value */
 	struct ct_program *prog;              /* 1 or 16 programs */
 	unsigned nprog;
@@ -140,11 +162,43 @@ void ipx_matcher_outputs(const struct ipx_matcher *m, bool *used, unsigned n);
 /* Click's program dump of the IHL 5 program and a line about the others. */
 void ipx_matcher_unparse(const struct ipx_matcher *m, struct cabo_strbuf *out);
 
+static inline int ipx_run(const struct ipx_fast *f, const uint8_t *d)
+{
+	const struct ipx_fnode *node = f->node, *x = node;
+	for (;;) {
+		uint32_t w = ct_load32(d + x->offset) & x->mask;
+		int t;
+		if (__builtin_expect(x->n == 1, 1)) {
+			/* a branch, not a select: predicted, it lets the next
+			 * test start before this one's load completes */
+			if (w == x->value)
+				t = x->yes;
+			else
+				t = x->no;
+		} else {
+			const uint32_t *v = f->vals + x->value;
+			t = x->no;
+			for (unsigned i = 0; i < x->n; i++)
+				if (v[i] == w) {
+					t = f->tgts[x->value + i];
+					break;
+				}
+		}
+		if (t <= 0)
+			return f->leaf[-t];
+		x = node + t;
+	}
+}
+
 /* The output for an IP header at nh with len bytes to the end of the packet
  * and readable bytes of buffer from nh on. */
 static inline int ipx_match(const struct ipx_matcher *m, const uint8_t *nh, uint32_t len,
 			    uint32_t readable)
 {
+	const struct ipx_fast *f = &m->fast;
+	if (__builtin_expect(f->node && len >= f->safe_length && readable >= f->word_length &&
+			     (nh[0] & f->hl_mask) == f->hl_value, 1))
+		return ipx_run(f, nh);
 	unsigned hl = len ? nh[0] & 15u : 0;
 	return ct_match(m->by_hl[hl], nh, len, readable);
 }

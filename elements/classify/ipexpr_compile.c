@@ -302,6 +302,89 @@ static int compile_program(struct ct_program *prog, const struct ipx_set *s, uns
 	return 0;
 }
 
+/* ---- Lowering the IHL 5 fast program (struct ipx_fast) */
+
+struct lower {
+	const struct ct_code *c;
+	int32_t *nodeof;            /* per ct insn: its node, or -1 */
+	unsigned nnode;
+	struct ipx_fast *f;
+	unsigned nval, capval, nleaf;
+};
+
+static int16_t lower_target(struct lower *L, int32_t j)
+{
+	if (j > 0) {
+		if (L->nodeof[j] < 0)
+			L->nodeof[j] = (int32_t)L->nnode++;
+		return (int16_t)L->nodeof[j];
+	}
+	int32_t out = -j;
+	unsigned k = 0;
+	while (k < L->nleaf && L->f->leaf[k] != out)
+		k++;
+	if (k == L->nleaf)
+		L->f->leaf[L->nleaf++] = out;
+	return (int16_t)-(int32_t)k;
+}
+
+enum { MAX_SWITCH = 16 };
+
+/* Jumps go forward (the code is in topological order), so one pass in
+ * order sees every node's predecessors first. */
+static void lower(struct ipx_fast *f, const struct ct_program *prog)
+{
+	const struct ct_code *c = &prog->fast;
+	memset(f, 0, sizeof *f);
+	if (!c->ninsn || c->ninsn >= 16000)
+		return;
+	struct lower L = { .c = c, .f = f, .nnode = 1 };
+	L.nodeof = cabo_xmalloc(c->ninsn * sizeof *L.nodeof);
+	for (unsigned i = 0; i < c->ninsn; i++)
+		L.nodeof[i] = -1;
+	L.nodeof[0] = 0;
+	f->node = cabo_xcalloc(c->ninsn, sizeof *f->node);
+	f->leaf = cabo_xcalloc(2 * c->ninsn + 1, sizeof *f->leaf);
+	for (unsigned i = 0; i < c->ninsn; i++) {
+		if (L.nodeof[i] < 0)
+			continue;
+		const struct ct_insn *x = &c->insn[i];
+		unsigned chain[MAX_SWITCH], n = 0;
+		int32_t k = (int32_t)i;
+		for (;;) {
+			chain[n++] = (unsigned)k;
+			int32_t next = c->insn[k].j[0];
+			if (next <= 0 || n == MAX_SWITCH || c->insn[next].offset != x->offset ||
+			    c->insn[next].mask != x->mask)
+				break;
+			k = next;
+		}
+		struct ipx_fnode *nd = &f->node[L.nodeof[i]];
+		nd->mask = x->mask;
+		nd->offset = x->offset;
+		nd->n = (uint16_t)n;
+		if (n == 1) {
+			nd->value = x->value;
+			nd->yes = lower_target(&L, x->j[1]);
+		} else {
+			nd->value = L.nval;
+			if (L.nval + n > L.capval) {
+				L.capval = 2 * (L.nval + n);
+				f->vals = cabo_xrealloc(f->vals, L.capval * sizeof *f->vals);
+				f->tgts = cabo_xrealloc(f->tgts, L.capval * sizeof *f->tgts);
+			}
+			for (unsigned q = 0; q < n; q++) {
+				f->vals[L.nval] = c->insn[chain[q]].value;
+				f->tgts[L.nval++] = lower_target(&L, c->insn[chain[q]].j[1]);
+			}
+		}
+		nd->no = lower_target(&L, c->insn[chain[n - 1]].j[0]);
+	}
+	free(L.nodeof);
+	f->safe_length = prog->safe_length;
+	f->word_length = prog->word_length;
+}
+
 int ipx_compile(struct ipx_matcher *m, const struct ipx_set *s, struct cabo_errh *errh)
 {
 	memset(m, 0, sizeof *m);
@@ -316,6 +399,9 @@ int ipx_compile(struct ipx_matcher *m, const struct ipx_set *s, struct cabo_errh
 	}
 	for (unsigned h = 0; h < 16; h++)
 		m->by_hl[h] = &m->prog[m->per_hl ? h : 0];
+	lower(&m->fast, m->by_hl[5]);
+	m->fast.hl_mask = m->per_hl ? 15 : 0;
+	m->fast.hl_value = m->per_hl ? 5 : 0;
 	return 0;
 }
 
@@ -324,6 +410,10 @@ void ipx_matcher_free(struct ipx_matcher *m)
 	for (unsigned i = 0; i < m->nprog; i++)
 		ct_program_free(&m->prog[i]);
 	free(m->prog);
+	free(m->fast.node);
+	free(m->fast.vals);
+	free(m->fast.tgts);
+	free(m->fast.leaf);
 	memset(m, 0, sizeof *m);
 }
 

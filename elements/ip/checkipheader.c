@@ -245,24 +245,33 @@ static void checkip_cleanup(struct cabo_element *e)
 /* Returns -1 for a valid packet (annotated and trimmed), else the reason.
  * The configuration comes in arguments the caller loads once per batch:
  * the stores into packets below would otherwise force reloads. */
-static inline __attribute__((always_inline)) int check(const struct checkip *c, struct cabo_packet *p, uint32_t offset,
-			bool checksum, bool check_src)
+static inline __attribute__((always_inline)) int
+check(const struct checkip *c, struct cabo_packet *p, uint32_t offset, bool checksum,
+      bool check_src)
 {
 	/* A negative plen (OFFSET beyond the data) is tiny too. */
 	int64_t plen = (int64_t)p->length - offset;
 	if (plen < IPH_MIN)
 		return TINY;
 	const uint8_t *ip = p->data + offset;
-	if ((ip[0] >> 4) != 4)
-		return BAD_VERSION;
-	unsigned hlen = (ip[0] & 15u) << 2;
-	if (hlen < IPH_MIN)
-		return BAD_HLEN;
-	unsigned len = get16(ip + IPH_LEN);
-	if (len > plen || len < hlen)
-		return BAD_IP_LEN;
-	if (checksum && !ip_header_csum_ok(ip, hlen >> 2))
-		return BAD_CHECKSUM;
+	unsigned hlen = IPH_MIN, len = get16(ip + IPH_LEN);
+	if (__builtin_expect(ip[0] == 0x45, 1)) {
+		/* version 4 without options: one test instead of two */
+		if (len > plen || len < IPH_MIN)
+			return BAD_IP_LEN;
+		if (checksum && !ip_header_csum_ok(ip, 5))
+			return BAD_CHECKSUM;
+	} else {
+		if ((ip[0] >> 4) != 4)
+			return BAD_VERSION;
+		hlen = (ip[0] & 15u) << 2;
+		if (hlen < IPH_MIN)
+			return BAD_HLEN;
+		if (len > plen || len < hlen)
+			return BAD_IP_LEN;
+		if (checksum && !ip_header_csum_ok(ip, hlen >> 2))
+			return BAD_CHECKSUM;
+	}
 	uint32_t dst = get_addr(ip + IPH_DST);
 	if (check_src && list_has(&c->bad_src, get_addr(ip + IPH_SRC))
 	    && !list_has(&c->good_dst, dst))

@@ -236,15 +236,19 @@ static const struct name *code_names(unsigned type)
 
 /* ---- Configuration */
 
+/* BADADDRS: space-separated addresses, the whole list possibly quoted. */
 static bool parse_addrs(const char *s, struct icmperror *c)
 {
-	char **w;
+	char *u = NULL, **w;
+	if ((s[0] == '"' || s[0] == '\'') && !(s = u = cabo_unquote(s)))
+		return false;
 	unsigned n = cabo_split_words(s, &w);
 	bool ok = true;
 	c->bad = n ? cabo_xcalloc(n, sizeof *c->bad) : NULL;
 	for (unsigned i = 0; i < n && ok; i++)
 		ok = cabo_parse_ip4(w[i], &c->bad[c->nbad++]);
 	cabo_free_strings(w, n);
+	free(u);
 	return ok;
 }
 

@@ -114,14 +114,18 @@ static int ipgwoptions_configure(struct cabo_element *e, struct cabo_args *a)
 	cabo_args_read_raw(a, "OTHERADDRS", CABO_ARG_POSITIONAL, &others);
 	cabo_args_read_bool(a, "SOURCE_ROUTE", 0, &g->source_route);
 	int r = cabo_args_complete(a);
-	char **w = NULL;
-	unsigned n = r == 0 && others ? cabo_split_words(others, &w) : 0;
+	char **w = NULL, *u = NULL;
+	if (r == 0 && others && (others[0] == '"' || others[0] == '\'')
+	    && !(u = cabo_unquote(others)))
+		r = cabo_errh_error(a->errh, "OTHERADDRS: expected list of IP addresses");
+	unsigned n = r == 0 && others ? cabo_split_words(u ? u : others, &w) : 0;
 	g->addrs = cabo_xcalloc(n + 1, sizeof *g->addrs);
 	g->addrs[g->naddrs++] = g->myaddr;
 	for (unsigned i = 0; i < n && r == 0; i++)
 		if (!cabo_parse_ip4(w[i], &g->addrs[g->naddrs++]))
 			r = cabo_errh_error(a->errh, "OTHERADDRS: expected list of IP addresses");
 	cabo_free_strings(w, n);
+	free(u);
 	free(others);
 	return r;
 }

@@ -40,7 +40,7 @@
  * with a `+' after OFFSET when more fragments follow.  With CONTENTS or
  * PAYLOAD the data follows on indented lines.
  *
- *   ok: 1158676570.150214: 192.168.1.2.55388 > 1.2.3.4.80: S 1180226441:1180226442(0,74,60) win 5840
+ *   1367526036.616804: 10.0.0.6.44147 > 212.199.202.9.80: S 777047405:777047406(1,60,60) win 14600
  *
  * IPPrint prints once per batch, like Print.
  * =k LABEL
