@@ -36,16 +36,6 @@ enum {
 	ARPHRD_ETHER = 1,
 	ARPOP_REQUEST = 1, ARPOP_REPLY = 2, ARPOP_REVREQUEST = 3, ARPOP_REVREPLY = 4,
 	ARPOP_INVREQUEST = 8, ARPOP_INVREPLY = 9,
-
-	/* Click's packet type annotation values */
-	PACKET_TYPE_HOST = 0, PACKET_TYPE_BROADCAST = 1, PACKET_TYPE_MULTICAST = 2,
-	PACKET_TYPE_OTHERHOST = 3,
-
-	/* The VLAN TCI annotation: two bytes of the user annotation area, in
-	 * network byte order.  Click keeps it at annotation bytes 20-21; Cabo's
-	 * user area stands for Click's bytes 16-31 (FixIPSrc uses the same
-	 * mapping), so it lives at user[4..5]. */
-	VLAN_TCI_ANNO = 4,
 };
 
 static inline uint16_t ether_get16(const uint8_t *p)
@@ -61,12 +51,12 @@ static inline void ether_put16(uint8_t *p, uint16_t v)
 
 static inline uint16_t vlan_tci_anno(const struct cabo_packet *p)
 {
-	return ether_get16(p->anno.user + VLAN_TCI_ANNO);
+	return ether_get16(p->anno.user + CABO_ANNO_VLAN_TCI);
 }
 
 static inline void set_vlan_tci_anno(struct cabo_packet *p, uint16_t tci)
 {
-	ether_put16(p->anno.user + VLAN_TCI_ANNO, tci);
+	ether_put16(p->anno.user + CABO_ANNO_VLAN_TCI, tci);
 }
 
 static inline bool ether_is_group(const uint8_t *a)

@@ -96,13 +96,13 @@ static struct cabo_packet *hostetherfilter_simple_action(struct cabo_element *e,
 	if (h->drop_own && memcmp(eh + ETHER_SRC, h->addr, ETHER_ALEN) == 0)
 		return filter_out(e, p, DROP_OWN);
 	if (memcmp(eh + ETHER_DST, h->addr, ETHER_ALEN) == 0) {
-		p->anno.packet_type = PACKET_TYPE_HOST;
+		p->anno.packet_type = CABO_PACKET_HOST;
 	} else if (ether_is_broadcast(eh + ETHER_DST)) {
-		p->anno.packet_type = PACKET_TYPE_BROADCAST;
+		p->anno.packet_type = CABO_PACKET_BROADCAST;
 	} else if (ether_is_group(eh + ETHER_DST)) {
-		p->anno.packet_type = PACKET_TYPE_MULTICAST;
+		p->anno.packet_type = CABO_PACKET_MULTICAST;
 	} else {
-		p->anno.packet_type = PACKET_TYPE_OTHERHOST;
+		p->anno.packet_type = CABO_PACKET_OTHERHOST;
 		if (h->drop_other)
 			return filter_out(e, p, DROP_OTHER);
 	}

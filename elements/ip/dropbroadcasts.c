@@ -31,7 +31,6 @@
 
 #include "element.h"
 
-enum { PACKET_TYPE_BROADCAST = 1, PACKET_TYPE_MULTICAST = 2 };   /* Click's */
 
 static const char *const dropbroadcasts_drop_reasons[] = { "link-level broadcast", NULL };
 
@@ -46,7 +45,7 @@ static void filter(struct dropbroadcasts *d, struct cabo_batch *b, struct cabo_b
 	for (unsigned i = 0; i < b->count; i++) {
 		struct cabo_packet *p = b->p[i];
 		uint8_t t = p->anno.packet_type;
-		if (t != PACKET_TYPE_BROADCAST && t != PACKET_TYPE_MULTICAST) {
+		if (t != CABO_PACKET_BROADCAST && t != CABO_PACKET_MULTICAST) {
 			b->p[kept++] = p;
 			continue;
 		}

@@ -31,7 +31,6 @@
 #include "element.h"
 #include "iphdr.h"
 
-enum { FIX_IP_SRC_ANNO = 3 };   /* Click's FIX_IP_SRC_ANNO_OFFSET */
 
 static const char *const fixipsrc_drop_reasons[] = { "no IP header", NULL };
 
@@ -48,7 +47,7 @@ static int fixipsrc_configure(struct cabo_element *e, struct cabo_args *a)
 
 static struct cabo_packet *fixipsrc_simple_action(struct cabo_element *e, struct cabo_packet *p)
 {
-	if (!p->anno.user[FIX_IP_SRC_ANNO])
+	if (!p->anno.user[CABO_ANNO_FIX_IP_SRC])
 		return p;
 	uint8_t *h = ip_header(p);
 	unsigned hlen = h ? (h[0] & 15u) << 2 : 0;
@@ -61,7 +60,7 @@ static struct cabo_packet *fixipsrc_simple_action(struct cabo_element *e, struct
 	if (!p)
 		return NULL;
 	h = p->data + off;
-	p->anno.user[FIX_IP_SRC_ANNO] = 0;
+	p->anno.user[CABO_ANNO_FIX_IP_SRC] = 0;
 	put_addr(h + IPH_SRC, ((struct fixipsrc *)e)->addr);
 	ip_header_set_csum(h, hlen);
 	return p;

@@ -143,9 +143,6 @@ enum {
 	ICMP_PARAMPROB = 12,
 	ICMP_UNREACH_NEEDFRAG = 4, ICMP_PARAMPROB_ERRATPTR = 0,
 	ICMP_HLEN = 8,
-	PARAMPROB_ANNO = 1,          /* user annotation byte: Click's byte 17 */
-	FIX_IP_SRC_ANNO = 3,         /* user annotation byte: Click's byte 19 */
-	PACKET_TYPE_BROADCAST = 1, PACKET_TYPE_MULTICAST = 2,   /* Click's */
 	IPOPT_EOL = 0, IPOPT_NOP = 1, IPOPT_LSRR = 131, IPOPT_SSRR = 137,
 	MIN_MTU = IPH_MIN + ICMP_HLEN + 60 + 8,   /* room for any header + 8 bytes */
 	ERROR_TTL = 200,
@@ -377,8 +374,8 @@ static int check(const struct icmperror *c, const struct cabo_packet *p, const u
 		return ICMP_ERROR;
 	if (!unicast(c, get_addr(h + IPH_DST)))
 		return BCAST_DST;
-	if (p->anno.packet_type == PACKET_TYPE_BROADCAST
-	    || p->anno.packet_type == PACKET_TYPE_MULTICAST)
+	if (p->anno.packet_type == CABO_PACKET_BROADCAST
+	    || p->anno.packet_type == CABO_PACKET_MULTICAST)
 		return LINK_BCAST;
 	if (!valid_source(c, get_addr(h + IPH_SRC)))
 		return BAD_SRC;
@@ -440,7 +437,7 @@ static struct cabo_packet *make_error(struct icmperror *c, const struct cabo_pac
 	icmp[0] = c->type;
 	icmp[1] = c->code;
 	if (c->type == ICMP_PARAMPROB && c->code == ICMP_PARAMPROB_ERRATPTR)
-		icmp[4] = p->anno.user[PARAMPROB_ANNO];
+		icmp[4] = p->anno.user[CABO_ANNO_PARAM_OFF];
 	else if (c->type == ICMP_REDIRECT)
 		put_addr(icmp + 4, p->anno.dst.ip4);
 	else if (c->type == ICMP_UNREACH && c->code == ICMP_UNREACH_NEEDFRAG)
@@ -453,7 +450,7 @@ static struct cabo_packet *make_error(struct icmperror *c, const struct cabo_pac
 	q->anno.dst.ip4 = get_addr(h + IPH_SRC);
 	q->anno.timestamp_ns = cabo_element_now(&c->e);
 	if (c->fix_anno)
-		q->anno.user[FIX_IP_SRC_ANNO] = 1;
+		q->anno.user[CABO_ANNO_FIX_IP_SRC] = 1;
 	cabo_packet_set_network_header(q, ip);
 	cabo_packet_set_transport_header(q, icmp);
 	return q;

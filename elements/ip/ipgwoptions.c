@@ -91,7 +91,6 @@ static const char *const ipgwoptions_drop_reasons[] = {
 enum {
 	IPOPT_EOL = 0, IPOPT_NOP = 1, IPOPT_RR = 7, IPOPT_TS = 68, IPOPT_LSRR = 131,
 	IPOPT_SSRR = 137,
-	PARAMPROB_ANNO = 1,          /* user annotation byte: Click's byte 17 */
 	MS_PER_DAY = 86400000,
 	/* walk() results besides an error pointer (0..59) */
 	OPTS_OK = -1, OPTS_SOURCE_ROUTE = -2,
@@ -267,7 +266,7 @@ static struct cabo_packet *process(struct ipgwoptions *g, struct cabo_packet *p,
 	}
 	if (r >= 0) {
 		g->drops++;
-		p->anno.user[PARAMPROB_ANNO] = (uint8_t)r;
+		p->anno.user[CABO_ANNO_PARAM_OFF] = (uint8_t)r;
 		if (g->e.noutputs > 1)
 			cabo_batch_add(bad, p);
 		else
