@@ -345,17 +345,19 @@ static int declare(struct parser *ps, struct eref *r, char *name)
 	return i;
 }
 
-/* A bare name: an anonymous element of that class, or a declared element. */
+/* A bare name: an anonymous element of that class, or a declared element.
+ * An undeclared name with a configuration string can only be a class (one
+ * the router may not know, which it will say). */
 static int refer(struct parser *ps, struct eref *r, char *name)
 {
 	struct body *b = ps->scope->body;
-	if (reference_is_class(ps, name)) {
+	int i = cfg_namemap_get(&b->names, name);
+	if (reference_is_class(ps, name) || (r->config && i < 0)) {
 		struct classref cls = class_named(ps, name);
-		int i = (int)add_elem(ps, name, cls, r->config, r->where, true);
+		i = (int)add_elem(ps, name, cls, r->config, r->where, true);
 		r->config = NULL;
 		return i;
 	}
-	int i = cfg_namemap_get(&b->names, name);
 	if (i >= 0) {
 		if (r->config)
 			cabo_errh_lerror(ps->errh, r->where, "configuration string ignored on element reference");

@@ -130,7 +130,7 @@ static int ipclassifier_configure(struct cabo_element *e, struct cabo_args *a)
 		rc = ipx_compile(&c->m, &s, a->errh);
 	if (!rc) {
 		bool *used = cabo_xcalloc(n + 1, sizeof *used);
-		ipx_matcher_outputs(&c->m, used, n);
+		ipx_matcher_outputs(&c->m, &s, used, n);
 		for (unsigned i = 0; i < n; i++)
 			if (!used[i])
 				cabo_errh_warning(a->errh, cabo_landmark_none(),

@@ -157,8 +157,10 @@ struct ipx_matcher {
  * reported to errh). */
 int ipx_compile(struct ipx_matcher *m, const struct ipx_set *s, struct cabo_errh *errh);
 void ipx_matcher_free(struct ipx_matcher *m);
-/* Sets used[k] for every output k < n some packet can reach. */
-void ipx_matcher_outputs(const struct ipx_matcher *m, bool *used, unsigned n);
+/* Sets used[k] for every output k < n some packet can reach (s is the set
+ * m was compiled from). */
+void ipx_matcher_outputs(const struct ipx_matcher *m, const struct ipx_set *s, bool *used,
+			 unsigned n);
 /* Click's program dump of the IHL 5 program and a line about the others. */
 void ipx_matcher_unparse(const struct ipx_matcher *m, struct cabo_strbuf *out);
 

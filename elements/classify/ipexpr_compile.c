@@ -239,7 +239,7 @@ static ct_expr node_expr(struct tx *t, uint32_t x)
  * ====================================================================== */
 
 static int compile_one(struct ct_program *prog, const struct ipx_set *s, unsigned tbase,
-		       bool guard)
+		       bool guard, bool chain)
 {
 	struct ct_builder *b = ct_builder_new();
 	struct tx t = { .b = b, .s = s, .tbase = tbase, .guard = guard };
@@ -252,7 +252,7 @@ static int compile_one(struct ct_program *prog, const struct ipx_set *s, unsigne
 	 * such results ("the top bit of byte 21 is 0", "... is 1", both false)
 	 * prove the packet short, and reuses a "no match" proven under that
 	 * bound on paths without it. */
-	int rc = guard ? ct_compile_budget(prog, b, exprs, s->npattern, 1)
+	int rc = chain ? ct_compile_budget(prog, b, exprs, s->npattern, 1)
 		       : ct_compile(prog, b, exprs, s->npattern);
 	free(exprs);
 	ct_builder_free(b);
@@ -282,9 +282,9 @@ static void map_code(const struct ipx_set *s, struct ct_code *c)
 static int compile_program(struct ct_program *prog, const struct ipx_set *s, unsigned tbase)
 {
 	struct ct_program fast, slow;
-	if (compile_one(&fast, s, tbase, false) < 0)
+	if (compile_one(&fast, s, tbase, false, false) < 0)
 		return -1;
-	if (compile_one(&slow, s, tbase, true) < 0) {
+	if (compile_one(&slow, s, tbase, true, true) < 0) {
 		ct_program_free(&fast);
 		return -1;
 	}
@@ -417,10 +417,37 @@ void ipx_matcher_free(struct ipx_matcher *m)
 	memset(m, 0, sizeof *m);
 }
 
-void ipx_matcher_outputs(const struct ipx_matcher *m, bool *used, unsigned n)
+static void code_outputs(const struct ct_code *c, bool *used, unsigned n)
+{
+	if (!c->ninsn && (unsigned)c->output_everything < n)
+		used[c->output_everything] = true;
+	for (unsigned i = 0; i < c->ninsn; i++)
+		for (int k = 0; k < 2; k++) {
+			int32_t t = c->insn[i].j[k];
+			if (t <= 0 && (unsigned)-t < n)
+				used[-t] = true;
+		}
+}
+
+/* The fast programs say what long packets reach; the chains for short ones
+ * would claim every output, so an output no long packet reaches is checked
+ * against optimized length-checked programs. */
+void ipx_matcher_outputs(const struct ipx_matcher *m, const struct ipx_set *s, bool *used,
+			 unsigned n)
 {
 	for (unsigned i = 0; i < m->nprog; i++)
-		ct_program_outputs(&m->prog[i], used, n);
+		code_outputs(&m->prog[i].fast, used, n);
+	bool all = true;
+	for (unsigned i = 0; i < n; i++)
+		all = all && used[i];
+	for (unsigned h = 0; h < m->nprog && !all; h++) {
+		struct ct_program p;
+		if (compile_one(&p, s, m->per_hl ? 4 * h : 20, true, false) < 0)
+			return;
+		map_code(s, &p.slow);
+		code_outputs(&p.slow, used, n);
+		ct_program_free(&p);
+	}
 }
 
 /* ---- The program handler: Click's format */

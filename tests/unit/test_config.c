@@ -126,6 +126,71 @@ static void test_many_to_many(void)
 	       "s3 -> c3;\n");
 }
 
+/* Real Click configurations parse unchanged (from Click's conf/, abridged):
+ * a compound with formals on their own line, shared declarations, ports
+ * without spaces, a \<...> block with comments inside, comments in
+ * configuration strings. */
+static void test_click_configs(void)
+{
+	EXPECT("// From Click's conf/: mazu-nat.click and fake-iprouter.click, abridged.\n"
+	       "AddressInfo(\n"
+	       "  intern \t10.0.0.1\t10.0.0.0/8\t00:50:ba:85:84:a9,\n"
+	       "  extern\t209.6.198.213\t209.6.198.0/24\t00:e0:98:09:ab:af\n"
+	       ");\n"
+	       "elementclass GatewayDevice {\n"
+	       "  $device |\n"
+	       "  from :: FromDevice($device)\n"
+	       "\t-> output;\n"
+	       "  input -> q :: Queue(1024)\n"
+	       "\t-> to :: ToDevice($device);\n"
+	       "  ScheduleInfo(from .1, to 1);\n"
+	       "}\n"
+	       "extern_dev :: GatewayDevice(extern:eth);\n"
+	       "extern_arp_class, intern_arp_class\n"
+	       "\t:: Classifier(12/0806 20/0001, 12/0806 20/0002, 12/0800, -);\n"
+	       "intern_arpq :: ARPQuerier(intern);\n"
+	       "extern_dev -> extern_arp_class;\n"
+	       "extern_arp_class[0] -> ARPResponder(extern)\t// ARP queries\n"
+	       "\t-> extern_dev;\n"
+	       "intern_arp_class[1] -> intern_arpr_t :: Tee;\n"
+	       "\tintern_arpr_t[1] -> [1]intern_arpq;\n"
+	       "InfiniteSource(DATA \\<\n"
+	       "  // Ethernet header\n"
+	       "  00 00 c0 ae 67 ef  00 00 00 00 00 00  08 00\n"
+	       ">, LIMIT 600000, BURST 5, STOP true) -> [0]extern_arp_class;\n"
+	       "rw :: IPRewriter(// internal traffic to outside world\n"
+	       "\t\t pattern to_world_pat 0 1,\n"
+	       "\t\t nochange 0);\n",
+	       "AddressInfo@1 :: AddressInfo(\n"
+	       "  intern \t10.0.0.1\t10.0.0.0/8\t00:50:ba:85:84:a9,\n"
+	       "  extern\t209.6.198.213\t209.6.198.0/24\t00:e0:98:09:ab:af\n"
+	       ");\n"
+	       "extern_dev/from :: FromDevice(extern:eth);\n"
+	       "extern_dev/q :: Queue(1024);\n"
+	       "extern_dev/to :: ToDevice(extern:eth);\n"
+	       "extern_dev/ScheduleInfo@4 :: ScheduleInfo(from .1, to 1);\n"
+	       "extern_arp_class :: Classifier(12/0806 20/0001, 12/0806 20/0002, 12/0800, -);\n"
+	       "intern_arp_class :: Classifier(12/0806 20/0001, 12/0806 20/0002, 12/0800, -);\n"
+	       "intern_arpq :: ARPQuerier(intern);\n"
+	       "ARPResponder@6 :: ARPResponder(extern);\n"
+	       "intern_arpr_t :: Tee;\n"
+	       "InfiniteSource@8 :: InfiniteSource(DATA \\<\n"
+	       "  // Ethernet header\n"
+	       "  00 00 c0 ae 67 ef  00 00 00 00 00 00  08 00\n"
+	       ">, LIMIT 600000, BURST 5, STOP true);\n"
+	       "rw :: IPRewriter( \n"
+	       "\t\t pattern to_world_pat 0 1,\n"
+	       "\t\t nochange 0);\n"
+	       "\n"
+	       "extern_dev/from -> extern_arp_class;\n"
+	       "extern_dev/q -> extern_dev/to;\n"
+	       "extern_arp_class -> ARPResponder@6;\n"
+	       "intern_arp_class [1] -> intern_arpr_t;\n"
+	       "ARPResponder@6 -> extern_dev/q;\n"
+	       "intern_arpr_t [1] -> [1] intern_arpq;\n"
+	       "InfiniteSource@8 -> extern_arp_class;\n");
+}
+
 /* ---- Compound elements ---- */
 
 static void test_compounds(void)
@@ -501,6 +566,7 @@ int main(void)
 	test_config_strings();
 	test_lines();
 	test_many_to_many();
+	test_click_configs();
 	test_compounds();
 	test_overloading();
 	test_variables();
