@@ -30,13 +30,15 @@ static void emit(struct cabo_errh *errh, struct cabo_landmark where,
 		 unsigned indent, const char *text)
 {
 	struct cabo_strbuf line = CABO_STRBUF_INIT;
-	if (where.file && !indent) {
+	/* Indented under its context; a message with a place of its own (a line
+	 * of a route file, say) still names it. */
+	for (unsigned i = 0; i < indent; i++)
+		cabo_strbuf_puts(&line, "  ");
+	if (where.file) {
 		char *lm = cabo_landmark_str(where);
 		cabo_strbuf_printf(&line, "%s: ", lm);
 		free(lm);
 	}
-	for (unsigned i = 0; i < indent; i++)
-		cabo_strbuf_puts(&line, "  ");
 	cabo_strbuf_puts(&line, text);
 	cabo_strbuf_putc(&line, '\n');
 	if (errh->out) {
