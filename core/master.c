@@ -2,7 +2,6 @@
  * clock, and stopping on request or signal. */
 #include "master.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -56,8 +55,11 @@ void cabo_master_destroy(struct cabo_master *m)
 {
 	if (!m)
 		return;
-	for (unsigned i = 0; i < m->nthreads; i++)
+	for (unsigned i = 0; i < m->nthreads; i++) {
 		free(m->workers[i].heap);
+		free(m->workers[i].fds);
+		free(m->workers[i].fd_tasks);
+	}
 	free(m->workers);
 	free(m->routers);
 	free(m);
@@ -90,6 +92,7 @@ void cabo_master_detach(struct cabo_master *m, struct cabo_router *r)
 		cabo_worker_unlink_task(r->tasks[i]);
 	for (unsigned w = 0; w < m->nthreads; w++) {
 		struct cabo_worker *worker = &m->workers[w];
+		cabo_worker_forget_router_fds(worker, r);
 		for (unsigned i = worker->nheap; i-- > 0;)
 			if (worker->heap[i]->element->router == r)
 				cabo_worker_remove_timer(worker, worker->heap[i]);
@@ -342,20 +345,14 @@ static void idle(struct cabo_worker *w)
 		}
 		return;
 	}
-	if (have_tasks || all_stopped(m))
+	if (all_stopped(m))
 		return;
 	int64_t wait = MAX_IDLE_SLEEP_NS;
-	if (w->nheap) {
-		int64_t until = w->heap[0]->expiry_ns - wall_clock_ns();
-		if (until < wait)
-			wait = until;
-	}
-	if (wait <= 0)
-		return;
-	struct timespec ts = { wait / NS_PER_SEC, wait % NS_PER_SEC };
-	w->idle_sleeps++;
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !m->signalled)
-		;
+	if (have_tasks)
+		wait = 0; /* polling tasks: only look at descriptors */
+	else if (w->nheap && w->heap[0]->expiry_ns - wall_clock_ns() < wait)
+		wait = w->heap[0]->expiry_ns - wall_clock_ns();
+	cabo_worker_wait(w, wait);
 }
 
 int cabo_master_run(struct cabo_master *m)

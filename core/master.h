@@ -4,6 +4,7 @@
 #ifndef CABO_MASTER_H
 #define CABO_MASTER_H
 
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,6 +20,9 @@ struct cabo_worker {
 	struct cabo_timer **heap;         /* min-heap by expiry */
 	unsigned nheap, heap_capacity;
 	uint64_t idle_sleeps;
+	struct pollfd *fds;               /* descriptors elements wait on */
+	struct cabo_task **fd_tasks;      /* the task to wake for each */
+	unsigned nfds;
 };
 
 struct cabo_master {
@@ -53,5 +57,9 @@ void cabo_worker_link_task(struct cabo_worker *w, struct cabo_task *t);
 void cabo_worker_unlink_task(struct cabo_task *t);
 void cabo_worker_add_timer(struct cabo_worker *w, struct cabo_timer *t);
 void cabo_worker_remove_timer(struct cabo_worker *w, struct cabo_timer *t);
+/* Sleeps up to timeout_ns (0: just looks), waking the tasks of readable
+ * descriptors. */
+void cabo_worker_wait(struct cabo_worker *w, int64_t timeout_ns);
+void cabo_worker_forget_router_fds(struct cabo_worker *w, const struct cabo_router *r);
 
 #endif

@@ -391,6 +391,8 @@ void cabo_router_destroy(struct cabo_router *r)
 		return;
 	if (r->attached)
 		cabo_master_detach(r->master, r);
+	for (unsigned w = 0; w < r->master->nthreads; w++)
+		cabo_worker_forget_router_fds(&r->master->workers[w], r);
 	for (unsigned i = 0; i < r->nelements; i++) {
 		struct cabo_element *e = r->elements[i];
 		if (e && r->configured && e->cls->cleanup)

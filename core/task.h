@@ -72,6 +72,11 @@ static inline void cabo_notifier_set_active(struct cabo_notifier *n, bool active
 }
 int cabo_notifier_listen(struct cabo_notifier *n, struct cabo_task *t);
 
+/* Wakes task t whenever fd is readable; the task reads until the descriptor
+ * would block, then unschedules itself.  Returns -1 if fd is registered. */
+int cabo_select_add(struct cabo_element *e, int fd, struct cabo_task *t);
+void cabo_select_remove(struct cabo_element *e, int fd);
+
 /* Finds the empty notifiers upstream of e's pull input `port`, following
  * pull paths through elements without notifiers of their own.  Returns the
  * number found (at most max), or 0 when some path has no notifier (the
