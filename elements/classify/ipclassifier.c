@@ -75,13 +75,16 @@
  * it examines (so its negation does).
  *
  * The patterns are compiled into decision trees of 32-bit word tests (the
- * Classifier's compiler): one tree per IP header length when some pattern
- * looks at the transport header, so options cost nothing but the choice of
- * tree.  A pattern no packet can match draws the warning "output N matches
- * no packets"; Click's errors and warnings (for instance "pattern 2: 'www'
- * is meaningless; ...") report bad patterns.  Differences from Click: no
- * "ether host" primitive, names from the built-in tables only (not
- * /etc/services), and no "patternN" handlers.
+ * Classifier's compiler), with the transport header at a fixed offset: an
+ * optimized tree for IP headers without options, and, when some pattern
+ * looks past the IP header, a simpler tree (the patterns' tests in order)
+ * for each other header length.  A pattern no packet can match draws the
+ * warning "output N matches no packets"; Click's errors and warnings (for
+ * instance "pattern 1: 'echo' is ambiguous; try 'port echo', 'icmp type
+ * echo'") report bad patterns.  Differences from Click: no "ether host"
+ * primitive, names from the built-in tables only (not /etc/services), no
+ * "patternN" handlers, and a packet too short for a field never matches a
+ * test of it (Click's answer depends on how the test was compiled).
  * =h program read
  * The decision tree for IP headers without options, in Click's format
  * (see Classifier): offsets are from the start of the IP header.

@@ -3,10 +3,12 @@
  * and compiled into classification trees (classtree.h).
  *
  * Layers:
- *   ipexpr.c          words, names, the parser and Click's checks of each
- *                     primitive (with Click's error messages) -> struct ipx_set
+ *   ipexpr.c          words and the parser -> struct ipx_set
+ *   ipexpr_prim.c     names and Click's checks of each primitive, with
+ *                     Click's error messages (ipexpr_impl.h between the two)
  *   ipexpr_compile.c  primitives -> word tests -> ct programs, one per IP
- *                     header length; the matcher.
+ *                     header length; the lowered IHL 5 program.
+ *   here              the matcher.
  *
  * Header offsets.  Tests of IP header fields are relative to the network
  * header; tests of transport fields (ports, TCP flags and window, ICMP type,
@@ -16,7 +18,9 @@
  * run time; here the patterns are compiled once per header length (16
  * programs, or one when no pattern looks past the IP header), and the matcher
  * picks the program by the packet's IHL nibble, so every test is a plain word
- * test at a fixed offset and options cost nothing extra.
+ * test at a fixed offset.  IHL 5 gets the optimized program, lowered further
+ * for speed (struct ipx_fast); the other lengths, rare, get the compiler's
+ * unoptimized chains, which compile in linear time.
  *
  * Short packets.  A primitive never matches a packet too short to hold every
  * byte of the header fields it examines (so `not PRIMITIVE' does match it),
@@ -116,8 +120,8 @@ int ipx_parse(struct ipx_set *s, const char *const *patterns, unsigned n, unsign
 	      bool filter, struct cabo_errh *errh);
 void ipx_set_free(struct ipx_set *s);
 
-/* Byte range [*start, *end) of the IP header (transport false) or transport
- * header that field type `t` covers. */
+/* Byte range [*start, *end) that field type `t` covers in its header (the
+ * IP header, or the transport header when ipx_field_proto(t) != 0). */
 void ipx_field_bytes(int32_t t, unsigned *start, unsigned *end);
 
 /* ---- Compiled matchers */

@@ -278,11 +278,15 @@ static void map_code(const struct ipx_set *s, struct ct_code *c)
 
 /* The fast code of the guard-free program, the slow code of the guarded
  * one: the guarded one is right for every length, the other for packets
- * holding every byte any pattern examines. */
-static int compile_program(struct ct_program *prog, const struct ipx_set *s, unsigned tbase)
+ * holding every byte any pattern examines.  Only the fast code of the
+ * common header length is optimized (the search can take long on big
+ * pattern sets, and 16 of them would take 16 times as long); the others
+ * are the compiler's chains, still compiled trees. */
+static int compile_program(struct ct_program *prog, const struct ipx_set *s, unsigned tbase,
+			   bool optimize)
 {
 	struct ct_program fast, slow;
-	if (compile_one(&fast, s, tbase, false, false) < 0)
+	if (compile_one(&fast, s, tbase, false, !optimize) < 0)
 		return -1;
 	if (compile_one(&slow, s, tbase, true, true) < 0) {
 		ct_program_free(&fast);
@@ -392,7 +396,8 @@ int ipx_compile(struct ipx_matcher *m, const struct ipx_set *s, struct cabo_errh
 	m->nprog = m->per_hl ? 16 : 1;
 	m->prog = cabo_xcalloc(m->nprog, sizeof *m->prog);
 	for (unsigned h = 0; h < m->nprog; h++) {
-		if (compile_program(&m->prog[h], s, m->per_hl ? 4 * h : 20) < 0) {
+		if (compile_program(&m->prog[h], s, m->per_hl ? 4 * h : 20,
+				    !m->per_hl || h == 5) < 0) {
 			ipx_matcher_free(m);
 			return cabo_errh_error(errh, "patterns too complex to compile");
 		}
@@ -429,23 +434,30 @@ static void code_outputs(const struct ct_code *c, bool *used, unsigned n)
 		}
 }
 
-/* The fast programs say what long packets reach; the chains for short ones
- * would claim every output, so an output no long packet reaches is checked
- * against optimized length-checked programs. */
+/* The optimized fast program of IHL 5 says what long packets reach; if
+ * some output is not among them, optimized programs for the other header
+ * lengths and for short packets are compiled to check (chains would claim
+ * every output). */
 void ipx_matcher_outputs(const struct ipx_matcher *m, const struct ipx_set *s, bool *used,
 			 unsigned n)
 {
-	for (unsigned i = 0; i < m->nprog; i++)
-		code_outputs(&m->prog[i].fast, used, n);
-	bool all = true;
-	for (unsigned i = 0; i < n; i++)
-		all = all && used[i];
-	for (unsigned h = 0; h < m->nprog && !all; h++) {
-		struct ct_program p;
-		if (compile_one(&p, s, m->per_hl ? 4 * h : 20, true, false) < 0)
+	code_outputs(&m->by_hl[5]->fast, used, n);
+	for (unsigned k = 0; k < 2 * m->nprog; k++) {
+		bool all = true;
+		for (unsigned i = 0; i < n; i++)
+			all = all && used[i];
+		unsigned h = k / 2;
+		bool guard = k % 2;
+		if (all)
 			return;
+		if (!guard && m->per_hl && h == 5)
+			continue;
+		struct ct_program p;
+		if (compile_one(&p, s, m->per_hl ? 4 * h : 20, guard, false) < 0)
+			return;
+		map_code(s, &p.fast);
 		map_code(s, &p.slow);
-		code_outputs(&p.slow, used, n);
+		code_outputs(guard ? &p.slow : &p.fast, used, n);
 		ct_program_free(&p);
 	}
 }
