@@ -10,6 +10,7 @@
 
 enum {
 	MAX_IDLE_SLEEP_NS = 100 * 1000 * 1000,   /* re-check signals this often */
+	BUSY_ROUNDS_PER_POLL = 64,
 	NS_PER_SEC = 1000000000,
 };
 
@@ -358,8 +359,13 @@ static void idle(struct cabo_worker *w)
 int cabo_master_run(struct cabo_master *m)
 {
 	struct cabo_worker *w = &m->workers[0];
+	unsigned rounds = 0;
 	while (!all_stopped(m)) {
 		bool worked = run_tasks(w);
+		/* Busy tasks must not starve descriptors: look at them every
+		 * so often even when there is always work. */
+		if (worked && w->nfds && ++rounds % BUSY_ROUNDS_PER_POLL == 0)
+			cabo_worker_wait(w, 0);
 		/* A timer may have scheduled work: give it a round before idling. */
 		if (run_timers(w))
 			continue;

@@ -6,7 +6,7 @@ set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$1
 shift
-packages="build-essential autoconf automake libtool pkg-config libpcap-dev liblua5.4-dev libsodium-dev tcpdump graphviz clang iproute2"
+packages="build-essential autoconf automake libtool pkg-config libpcap-dev liblua5.4-dev libsodium-dev tcpdump graphviz clang iproute2 iputils-ping netcat-openbsd ethtool traceroute nftables"
 missing=""
 for p in $packages; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -24,7 +24,7 @@ run_suite() {
 		[ "$result" = ERROR ] && result=FAIL
 		echo "$result: $(basename "$trs" .trs)"
 	done | sed "s|^|[$name] |" >> "$top/.test-results"
-	for suite in elements parser programs netns; do
+	for suite in elements parser programs netns confs; do
 		log="$top/$name/tests/$suite.log"
 		[ -f "$log" ] || continue
 		grep -E '^(PASS|FAIL|SKIP): ' "$log" | sed "s|^|[$name] |"
