@@ -37,3 +37,7 @@ done
 # Route lookup engines on the full Internet table (built by make bench).
 lpm="$(dirname "$cabo")/tests/bench/lpm"
 if [ -x "$lpm" ]; then "$lpm" "$datadir/prefixes/bart__prefixes.txt.gz"; fi
+if [ -x "${lpm}6" ]; then CABO_DATA="$datadir" "${lpm}6"; fi
+# Flat-id tables of 1M and 10M ids (built by make bench).
+flat="$(dirname "$cabo")/tests/bench/flat"
+if [ -x "$flat" ]; then "$flat"; fi

@@ -1,0 +1,259 @@
+/* IPv6 route-table benchmark (make bench): LookupIP6Route's table
+ * (elements/ip6route) on the IPv6 Internet tables: the time to build it
+ * from routes and from a route FILE, its memory, lookups per second on one
+ * core with random addresses (uniform over 2000::/3, where every route
+ * lies) and with trace-like ones (addresses inside the table's prefixes,
+ * as routed traffic mostly is), and route updates per second from a second
+ * thread while the first keeps looking up.  Lookups go through
+ * cabo_ip6rt_resolve, the element's path: batches of 64, a read section
+ * each, port and gateway per packet.  Every figure is the median of 5 runs.
+ * The same columns as tests/bench/lpm.c (IPv4).
+ *
+ * Usage: lpm6 [PREFIXES.gz...]   (default: the two tables in $CABO_DATA/prefixes) */
+#include <malloc.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../unit/lpm6_data.h"
+
+enum { RUNS = 5, NADDR = 1 << 20, LOOKUPS = 1 << 25 };
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v)
+{
+	qsort(v, RUNS, sizeof *v, cmp_double);
+	return v[RUNS / 2];
+}
+
+static void pin(unsigned cpu)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu % (unsigned)sysconf(_SC_NPROCESSORS_ONLN), &set);
+	(void)pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
+static size_t rss_bytes(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long size = 0, rss = 0;
+	if (f) {
+		if (fscanf(f, "%lu %lu", &size, &rss) != 2)
+			rss = 0;
+		fclose(f);
+	}
+	return rss * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+struct table_data {
+	const struct lpm6_prefix *p;
+	const uint32_t *value;
+	size_t n;
+};
+
+static void load(struct cabo_ip6rt *t, const struct table_data *d)
+{
+	cabo_ip6rt_init(t);
+	cabo_ip6rt_begin_load(t);
+	for (size_t i = 0; i < d->n; i++) {
+		struct cabo_ip6route r = lpm6_route(d->p[i].key, d->p[i].len, d->value[i]);
+		cabo_ip6rt_add(t, &r, false, NULL, NULL);
+	}
+	cabo_ip6rt_end_load(t);
+}
+
+/* Lookups per second over `total` lookups of the address array. */
+static double lookup_rate(struct cabo_ip6rt *t, const cabo_u128 *addr, size_t total)
+{
+	int port[CABO_BATCH_MAX];
+	uint8_t gw[CABO_BATCH_MAX][16];
+	volatile int sink = 0;
+	double start = now();
+	for (size_t done = 0; done < total; done += CABO_BATCH_MAX) {
+		size_t at = done & (NADDR - 1);
+		cabo_ip6rt_resolve(t, addr + at, CABO_BATCH_MAX, port, gw);
+		sink += port[at & (CABO_BATCH_MAX - 1)];
+	}
+	(void)sink;
+	return (double)total / (now() - start);
+}
+
+/* ---- Updates from a second thread */
+
+struct updater {
+	struct cabo_ip6rt *t;
+	const struct table_data *d;
+	atomic_bool stop;
+	unsigned long updates;
+	double seconds;
+};
+
+/* Withdraws a random route and announces it again with another next hop:
+ * two updates, each under the table's writer lock. */
+static void *update_loop(void *arg)
+{
+	struct updater *u = arg;
+	pin(1);
+	uint64_t seed = 42;
+	double start = now();
+	while (!atomic_load_explicit(&u->stop, memory_order_relaxed)) {
+		size_t i = lpm6_rand(&seed) % u->d->n;
+		struct cabo_ip6route r = lpm6_route(u->d->p[i].key, u->d->p[i].len, u->d->value[i]);
+		r.port = -1;
+		pthread_mutex_lock(&u->t->lock);
+		int rc = cabo_ip6rt_remove(u->t, &r, NULL);
+		pthread_mutex_unlock(&u->t->lock);
+		r = lpm6_route(u->d->p[i].key, u->d->p[i].len, (uint32_t)(lpm6_rand(&seed) % 808));
+		pthread_mutex_lock(&u->t->lock);
+		cabo_ip6rt_add(u->t, &r, true, NULL, NULL);
+		pthread_mutex_unlock(&u->t->lock);
+		u->updates += rc == 0 ? 2 : 1;
+	}
+	u->seconds = now() - start;
+	return NULL;
+}
+
+/* ---- One table */
+
+static void bench(const char *name, const struct table_data *d, const cabo_u128 *random,
+		  const cabo_u128 *trace, const char *route_file, size_t lookups)
+{
+	double build[RUNS], fbuild[RUNS], rnd[RUNS], trc[RUNS], upd[RUNS], during[RUNS];
+	size_t lookup_mem = 0, total_mem = 0, rss = 0;
+	for (int run = 0; run < RUNS; run++) {
+		struct cabo_ip6rt t;
+		malloc_trim(0);         /* so the table's pages count, not reused ones */
+		size_t rss0 = rss_bytes();
+		double t0 = now();
+		load(&t, d);
+		build[run] = now() - t0;
+		rss = rss_bytes() - rss0;
+		lookup_mem = cabo_ip6rt_lookup_memory(&t);
+		total_mem = cabo_ip6rt_memory(&t);
+
+		rnd[run] = lookup_rate(&t, random, lookups);
+		trc[run] = lookup_rate(&t, trace, lookups);
+
+		struct updater u = { &t, d, false, 0, 0 };
+		pthread_t th;
+		pthread_create(&th, NULL, update_loop, &u);
+		during[run] = lookup_rate(&t, trace, lookups);
+		atomic_store(&u.stop, true);
+		pthread_join(th, NULL);
+		upd[run] = (double)u.updates / u.seconds;
+		cabo_ip6rt_destroy(&t);
+
+		/* the configuration path: parse a route FILE, build */
+		struct cabo_errh errh;
+		cabo_errh_init(&errh, stderr);
+		t0 = now();
+		cabo_ip6rt_init(&t);
+		cabo_ip6rt_begin_load(&t);
+		if (cabo_ip6rt_load_file(&t, route_file, 0, &errh) < 0)
+			exit(1);
+		cabo_ip6rt_end_load(&t);
+		fbuild[run] = now() - t0;
+		cabo_ip6rt_destroy(&t);
+		cabo_errh_destroy(&errh);
+	}
+	printf("%-9s %8.3f %8.3f %9.1f %9.1f %8.1f %9.1f %9.1f %11.0f %11.1f\n", name,
+	       median(build), median(fbuild), (double)lookup_mem / 1048576, (double)total_mem / 1048576,
+	       (double)rss / 1048576, median(rnd) / 1e6, median(trc) / 1e6, median(upd),
+	       median(during) / 1e6);
+	fflush(stdout);
+}
+
+static int run_table(const char *path, const char *name)
+{
+	struct lpm6_prefix *p = NULL;
+	size_t n = lpm6_read_prefixes(path, &p);
+	if (!n) {
+		fprintf(stderr, "lpm6: cannot read %s\n", path);
+		return 1;
+	}
+	uint64_t seed = 1;
+	uint32_t *value = cabo_xmalloc(n * sizeof *value);
+	for (size_t i = 0; i < n; i++)
+		value[i] = (uint32_t)(lpm6_rand(&seed) % 808);
+	struct table_data d = { p, value, n };
+
+	cabo_u128 *random = cabo_xmalloc(NADDR * sizeof *random);
+	cabo_u128 *trace = cabo_xmalloc(NADDR * sizeof *trace);
+	for (size_t i = 0; i < NADDR; i++) {
+		random[i] = (cabo_u128)1 << 125 | (lpm6_rand128(&seed) >> 3);   /* 2000::/3 */
+		trace[i] = lpm6_inside(&p[lpm6_rand(&seed) % n], &seed);
+	}
+
+	char route_file[] = "/tmp/cabo-lpm6-routes.XXXXXX";
+	int fd = mkstemp(route_file);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		perror("lpm6: route file");
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct cabo_ip6route r = lpm6_route(p[i].key, p[i].len, value[i]);
+		struct cabo_strbuf sb = CABO_STRBUF_INIT;
+		cabo_ip6route_unparse(&r, &sb);
+		fprintf(f, "%s\n", cabo_strbuf_str(&sb));
+		cabo_strbuf_free(&sb);
+	}
+	fclose(f);
+
+	printf("(%s: %zu IPv6 prefixes)\n", name, n);
+	bench("poptrie", &d, random, trace, route_file, LOOKUPS);
+	unlink(route_file);
+	free(random);
+	free(trace);
+	free(value);
+	free(p);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const tables[] = { "bart__prefixes.txt.gz",
+					      "pyasn__ipasn6_20151101.dat.gz" };
+	pin(0);
+	printf("IPv6 route lookup (elements/ip6route): %ld cores (nproc), median of %d runs; "
+	       "lookups on one core, updates from a second thread\n",
+	       sysconf(_SC_NPROCESSORS_ONLN), RUNS);
+	printf("%-9s %8s %8s %9s %9s %8s %9s %9s %11s %11s\n", "engine", "build_s", "file_s",
+	       "lookup_MB", "total_MB", "rss_MB", "rand_Mlps", "trace_Mlps", "updates/s",
+	       "Mlps_w/upd");
+	int rc = 0;
+	if (argc > 1) {
+		for (int i = 1; i < argc; i++)
+			rc |= run_table(argv[i], argv[i]);
+		return rc;
+	}
+	for (unsigned i = 0; i < 2; i++) {
+		char *path = lpm6_data_path(tables[i]);
+		if (!path) {
+			fprintf(stderr, "lpm6: set CABO_DATA\n");
+			return 1;
+		}
+		rc |= run_table(path, tables[i]);
+		free(path);
+	}
+	return rc;
+}
