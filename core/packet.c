@@ -160,10 +160,15 @@ static void release_descriptor(struct cabo_packet *p)
  * pool with the last one. */
 static void unref_owner(struct cabo_packet *owner, unsigned n)
 {
-	/* Holding every reference means nobody else can take one: skip the
-	 * atomic read-modify-write, the common case for unshared packets. */
-	if (atomic_load_explicit(&owner->refs, memory_order_acquire) == n ||
-	    atomic_fetch_sub_explicit(&owner->refs, n, memory_order_acq_rel) == n)
+	unsigned refs = atomic_load_explicit(&owner->refs, memory_order_acquire);
+	/* Holding every reference means nobody else can take one. */
+	if (refs == n) {
+		release_descriptor(owner);
+		return;
+	}
+	if (!owner->pool->concurrent)
+		atomic_store_explicit(&owner->refs, refs - n, memory_order_relaxed);
+	else if (atomic_fetch_sub_explicit(&owner->refs, n, memory_order_acq_rel) == n)
 		release_descriptor(owner);
 }
 
@@ -211,6 +216,16 @@ static inline void share(struct cabo_packet *clone, const struct cabo_packet *tm
 	clone->anno = tmpl->anno;
 }
 
+static void add_refs(struct cabo_packet *owner, unsigned n)
+{
+	if (owner->pool->concurrent)
+		atomic_fetch_add_explicit(&owner->refs, n, memory_order_relaxed);
+	else
+		atomic_store_explicit(&owner->refs,
+				      atomic_load_explicit(&owner->refs, memory_order_relaxed) + n,
+				      memory_order_relaxed);
+}
+
 unsigned cabo_packet_clone_batch(struct cabo_packet *p, struct cabo_packet **out, unsigned n)
 {
 	unsigned got = take_free(p->pool, out, n);
@@ -219,7 +234,7 @@ unsigned cabo_packet_clone_batch(struct cabo_packet *p, struct cabo_packet **out
 	for (unsigned i = 0; i < got; i++)
 		share(out[i], &tmpl);
 	if (got)
-		atomic_fetch_add_explicit(&p->owner->refs, got, memory_order_relaxed);
+		add_refs(p->owner, got);
 	return got;
 }
 

@@ -89,6 +89,10 @@ struct cabo_pool {
 	void **chunks;              /* memory blocks, freed with the pool */
 	uint32_t nchunks;
 	uint64_t alloc_failures;    /* quota exhausted */
+	/* Set when packets of this pool may be shared across worker threads:
+	 * reference counts then need atomic read-modify-writes, which cost as
+	 * much as the rest of a simple element on one thread. */
+	bool concurrent;
 	uint32_t high_water;        /* most packets in use at once */
 };
 
