@@ -2,12 +2,15 @@
  *
  * compile() takes the patterns still undecided (each simplified by what the
  * tests on the path so far proved) and branches on the first word test of
- * the first pattern.  What a path proves is a `know`: a lower bound on the
- * packet length, bits known per word, masked values known to be absent, and
- * test results that say nothing exact yet (a failed test on a packet that
- * may be short).  States are memoized on the patterns left plus the part of
- * the knowledge about the words they test, and result nodes are hash-consed,
- * so equal subtrees are built once and shared. */
+ * the first pattern.  What a path proves is a `know`: bounds on the packet
+ * length, bits known per word, masked values known to be absent, and test
+ * results that say nothing exact yet (a failed test on a packet that may be
+ * short).  Knowledge about words no pending pattern tests is dropped, all
+ * but the upper length bound it implies (two such results, "bit 7 of byte
+ * 21 is 0" and "... is 1" both false, prove the packet has no byte 21), so
+ * a state's knowledge is all about its patterns' words.  States are memoized
+ * on the patterns left plus that knowledge, and result nodes are
+ * hash-consed, so equal subtrees are built once and shared. */
 #include "classtree_impl.h"
 
 #include <stdlib.h>
@@ -30,6 +33,7 @@ struct katom {
 };
 struct know {
 	uint32_t len;               /* the packet has at least this many bytes */
+	uint32_t under;             /* ... and fewer than this many (0: no bound) */
 	struct kword *known;        /* known bits per word, sorted by offset */
 	unsigned nknown, capknown;
 	struct kword *absent;       /* (word & mask) != value; disjoint from known bits */
@@ -183,30 +187,11 @@ static void add_exact(struct know *k, uint32_t offset, uint32_t mask, uint32_t v
 	normalize(k, offset);
 }
 
-static void know_add(struct know *k, const struct ct_builder *b, uint32_t ai, bool result)
+/* After k->len grew: results of earlier tests become exact once the packet
+ * is long enough for them. */
+static void make_exact(struct know *k, const struct ct_builder *b)
 {
-	const struct ct_atom *a = &b->atom[ai];
-	uint32_t end = ct_atom_end(a);
-	bool longer = false;
-	if (k->len < end) {
-		if (result == (bool)a->short_match) {
-			/* a short packet would have given this too: nothing exact */
-			unsigned i = 0;
-			while (i < k->ninexact && k->inexact[i].atom < ai)
-				i++;
-			CT_GROW(k->inexact, k->ninexact, k->capinexact);
-			memmove(k->inexact + i + 1, k->inexact + i,
-				(k->ninexact - i) * sizeof *k->inexact);
-			k->inexact[i] = (struct katom){ ai, result };
-			k->ninexact++;
-			return;
-		}
-		k->len = end;
-		longer = true;
-	}
-	add_exact(k, a->offset, a->mask, a->value, result);
-	/* results of earlier tests become exact once the packet is long enough */
-	for (unsigned i = 0; longer && i < k->ninexact && !k->impossible;) {
+	for (unsigned i = 0; i < k->ninexact && !k->impossible;) {
 		const struct ct_atom *x = &b->atom[k->inexact[i].atom];
 		if (ct_atom_end(x) > k->len) {
 			i++;
@@ -220,11 +205,47 @@ static void know_add(struct know *k, const struct ct_builder *b, uint32_t ai, bo
 	}
 }
 
+static void know_add(struct know *k, const struct ct_builder *b, uint32_t ai, bool result)
+{
+	const struct ct_atom *a = &b->atom[ai];
+	uint32_t end = ct_atom_end(a);
+	bool longer = false;
+	if (k->len < end) {
+		bool short_packet = k->under && end >= k->under;
+		if (result == (bool)a->short_match) {
+			/* a short packet would have given this too: nothing exact
+			 * (and nothing at all when the packet is known short) */
+			if (short_packet)
+				return;
+			unsigned i = 0;
+			while (i < k->ninexact && k->inexact[i].atom < ai)
+				i++;
+			CT_GROW(k->inexact, k->ninexact, k->capinexact);
+			memmove(k->inexact + i + 1, k->inexact + i,
+				(k->ninexact - i) * sizeof *k->inexact);
+			k->inexact[i] = (struct katom){ ai, result };
+			k->ninexact++;
+			return;
+		}
+		if (short_packet) {
+			k->impossible = true;
+			return;
+		}
+		k->len = end;
+		longer = true;
+	}
+	add_exact(k, a->offset, a->mask, a->value, result);
+	if (longer)
+		make_exact(k, b);
+}
+
 enum { FALSE_R, TRUE_R, UNKNOWN_R };
 
 static int know_eval(const struct know *k, const struct ct_builder *b, uint32_t ai)
 {
 	const struct ct_atom *a = &b->atom[ai];
+	if (k->under && ct_atom_end(a) >= k->under)
+		return a->short_match ? TRUE_R : FALSE_R;
 	for (unsigned i = 0; i < k->ninexact; i++)
 		if (k->inexact[i].atom == ai)
 			return k->inexact[i].result ? TRUE_R : FALSE_R;
@@ -271,6 +292,7 @@ struct cc {
 	uint32_t stamp;
 	uint32_t *offsets;          /* scratch: words the pending patterns test */
 	unsigned noffsets, capoffsets;
+	uint32_t bound, bound_end;  /* scratch: see collect() */
 	unsigned states, budget;
 	bool over;
 };
@@ -391,8 +413,9 @@ static void start_pass(struct cc *cc)
 	cc->stamp++;
 }
 
-/* Collects the words tested by x (in cc->offsets) and the largest end of
- * its tests; uses the simplify cache stamps as a visited mark. */
+/* Collects the words tested by x (in cc->offsets), the largest end of its
+ * tests, and the smallest end at or past cc->bound (in cc->bound_end); uses
+ * the simplify cache stamps as a visited mark. */
 static void collect(struct cc *cc, ct_expr x, uint32_t *end)
 {
 	const struct ct_builder *b = cc->b;
@@ -405,8 +428,12 @@ static void collect(struct cc *cc, ct_expr x, uint32_t *end)
 		const struct ct_enode *e = &b->e[x];
 		if (e->op == CT_OP_ATOM) {
 			const struct ct_atom *a = &b->atom[e->a];
-			if (ct_atom_end(a) > *end)
-				*end = ct_atom_end(a);
+			uint32_t aend = ct_atom_end(a);
+			if (aend > *end)
+				*end = aend;
+			if (cc->bound && aend >= cc->bound &&
+			    (!cc->bound_end || aend < cc->bound_end))
+				cc->bound_end = aend;
 			for (unsigned i = 0; i < cc->noffsets; i++)
 				if (cc->offsets[i] == a->offset)
 					return;
@@ -420,6 +447,24 @@ static void collect(struct cc *cc, ct_expr x, uint32_t *end)
 	}
 }
 
+/* The words the pending patterns test (cc->offsets) and the end of their
+ * furthest test; *under_end gets the end of the nearest test that the
+ * upper length bound `under` decides (0: none, the bound cannot matter). */
+static uint32_t pending_words(struct cc *cc, const struct pending *p, unsigned n, uint32_t under,
+			      uint32_t *under_end)
+{
+	start_pass(cc);
+	cc->noffsets = 0;
+	cc->bound = under;
+	cc->bound_end = 0;
+	uint32_t end = 0;
+	for (unsigned i = 0; i < n; i++)
+		collect(cc, p[i].e, &end);
+	cc->bound = 0;
+	*under_end = cc->bound_end;
+	return end;
+}
+
 static bool tested(const struct cc *cc, uint32_t offset)
 {
 	for (unsigned i = 0; i < cc->noffsets; i++)
@@ -428,17 +473,99 @@ static bool tested(const struct cc *cc, uint32_t offset)
 	return false;
 }
 
-/* Memo key: the pending patterns, the fallback output, and the knowledge
- * that can still matter (about words the patterns test). */
-static uint32_t *state_key(struct cc *cc, const struct pending *p, unsigned n, int32_t term,
-			   const struct know *k, uint32_t *len)
+static bool untested_facts(const struct cc *cc, const struct know *k)
 {
-	start_pass(cc);
-	cc->noffsets = 0;
-	uint32_t end = 0;
-	for (unsigned i = 0; i < n; i++)
-		collect(cc, p[i].e, &end);
-	size_t cap = 4 + 2 * n + 3 * (k->nknown + k->nabsent) + 2 * k->ninexact + 3;
+	for (unsigned i = 0; i < k->nknown; i++)
+		if (!tested(cc, k->known[i].offset))
+			return true;
+	for (unsigned i = 0; i < k->nabsent; i++)
+		if (!tested(cc, k->absent[i].offset))
+			return true;
+	for (unsigned i = 0; i < k->ninexact; i++)
+		if (!tested(cc, cc->b->atom[k->inexact[i].atom].offset))
+			return true;
+	return false;
+}
+
+/* The least length at which what is known about the word at `offset`,
+ * with the inexact results that length makes exact, is a contradiction:
+ * the packet is shorter than that.  0 when there is none. */
+static uint32_t word_bound(const struct cc *cc, const struct know *k, uint32_t offset)
+{
+	struct know w;
+	memset(&w, 0, sizeof w);
+	w.len = k->len;
+	for (unsigned i = 0; i < k->nknown; i++)
+		if (k->known[i].offset == offset)
+			set_known(&w, offset, k->known[i].mask, k->known[i].value);
+	for (unsigned i = 0; i < k->nabsent; i++)
+		if (k->absent[i].offset == offset) {
+			CT_GROW(w.absent, w.nabsent, w.capabsent);
+			w.absent[w.nabsent++] = k->absent[i];
+		}
+	for (unsigned i = 0; i < k->ninexact; i++)
+		if (cc->b->atom[k->inexact[i].atom].offset == offset) {
+			CT_GROW(w.inexact, w.ninexact, w.capinexact);
+			w.inexact[w.ninexact++] = k->inexact[i];
+		}
+	uint32_t bound = 0;
+	for (uint32_t len = offset + 1; len <= offset + 4 && w.ninexact && !bound; len++) {
+		if (len <= w.len)
+			continue;
+		w.len = len;
+		make_exact(&w, cc->b);
+		if (w.impossible)
+			bound = len;
+	}
+	know_free(&w);
+	return bound;
+}
+
+/* Drops the knowledge about words that no pending pattern tests (no test
+ * will look at them again), keeping the upper length bound it implies.
+ * Without that bound, results of failed tests there (say "bit 7 of byte
+ * 21 is 0" and "... is 1") would still make longer packets impossible
+ * further down the path, invisibly to the memo key. */
+static void forget_untested(struct cc *cc, struct know *k)
+{
+	const struct ct_atom *atom = cc->b->atom;
+	for (unsigned i = 0; i < k->ninexact; i++) {
+		uint32_t off = atom[k->inexact[i].atom].offset;
+		bool seen = tested(cc, off);
+		for (unsigned j = 0; j < i && !seen; j++)
+			seen = atom[k->inexact[j].atom].offset == off;
+		if (seen)
+			continue;
+		uint32_t bound = word_bound(cc, k, off);
+		if (bound && (!k->under || bound < k->under))
+			k->under = bound;
+	}
+	unsigned m = 0;
+	for (unsigned i = 0; i < k->nknown; i++)
+		if (tested(cc, k->known[i].offset))
+			k->known[m++] = k->known[i];
+	k->nknown = m;
+	m = 0;
+	for (unsigned i = 0; i < k->nabsent; i++)
+		if (tested(cc, k->absent[i].offset))
+			k->absent[m++] = k->absent[i];
+	k->nabsent = m;
+	m = 0;
+	for (unsigned i = 0; i < k->ninexact; i++)
+		if (tested(cc, atom[k->inexact[i].atom].offset))
+			k->inexact[m++] = k->inexact[i];
+	k->ninexact = m;
+}
+
+/* Memo key: the pending patterns, the fallback output and the knowledge,
+ * all of it about words the patterns test (see forget_untested()).  The
+ * length bounds enter only as far as they can decide a pending test: the
+ * lower one up to the furthest test's end, the upper one as the nearest
+ * test end it reaches.  So compile() gives the same result for equal keys. */
+static uint32_t *state_key(const struct pending *p, unsigned n, int32_t term,
+			   const struct know *k, uint32_t end, uint32_t under_end, uint32_t *len)
+{
+	size_t cap = 5 + 2 * n + 3 * (k->nknown + k->nabsent) + 2 * k->ninexact + 3;
 	uint32_t *key = cabo_xmalloc(cap * sizeof *key), m = 0;
 	key[m++] = n;
 	for (unsigned i = 0; i < n; i++) {
@@ -447,25 +574,23 @@ static uint32_t *state_key(struct cc *cc, const struct pending *p, unsigned n, i
 	}
 	key[m++] = (uint32_t)term;
 	key[m++] = k->len < end ? k->len : end;
-	for (unsigned i = 0; i < k->nknown; i++)
-		if (tested(cc, k->known[i].offset)) {
-			key[m++] = k->known[i].offset;
-			key[m++] = k->known[i].mask;
-			key[m++] = k->known[i].value;
-		}
+	key[m++] = under_end;
+	for (unsigned i = 0; i < k->nknown; i++) {
+		key[m++] = k->known[i].offset;
+		key[m++] = k->known[i].mask;
+		key[m++] = k->known[i].value;
+	}
 	key[m++] = 0xFFFFFFFFu;
-	for (unsigned i = 0; i < k->nabsent; i++)
-		if (tested(cc, k->absent[i].offset)) {
-			key[m++] = k->absent[i].offset;
-			key[m++] = k->absent[i].mask;
-			key[m++] = k->absent[i].value;
-		}
+	for (unsigned i = 0; i < k->nabsent; i++) {
+		key[m++] = k->absent[i].offset;
+		key[m++] = k->absent[i].mask;
+		key[m++] = k->absent[i].value;
+	}
 	key[m++] = 0xFFFFFFFFu;
-	for (unsigned i = 0; i < k->ninexact; i++)
-		if (tested(cc, cc->b->atom[k->inexact[i].atom].offset)) {
-			key[m++] = k->inexact[i].atom;
-			key[m++] = k->inexact[i].result;
-		}
+	for (unsigned i = 0; i < k->ninexact; i++) {
+		key[m++] = k->inexact[i].atom;
+		key[m++] = k->inexact[i].result;
+	}
 	*len = m;
 	return key;
 }
@@ -481,50 +606,72 @@ static int32_t compile(struct cc *cc, const struct pending *in, unsigned nin, in
 		       const struct know *k)
 {
 	struct pending *p = cabo_xmalloc((nin + 1) * sizeof *p);
-	unsigned n = 0;
-	start_pass(cc);
-	for (unsigned i = 0; i < nin; i++) {
-		ct_expr s = simplify(cc, k, in[i].e);
-		if (s == CT_TRUE) {
-			term = in[i].out;
-			break;
+	struct know own;
+	bool owned = false;
+	unsigned n;
+	int32_t out;
+	uint32_t end = 0, under_end = 0;
+	for (;;) {
+		/* simplify, then forget what no pending pattern can use; a
+		 * new length bound can decide more tests: simplify again */
+		n = 0;
+		out = term;
+		start_pass(cc);
+		for (unsigned i = 0; i < nin; i++) {
+			ct_expr s = simplify(cc, k, in[i].e);
+			if (s == CT_TRUE) {
+				out = in[i].out;
+				break;
+			}
+			if (s != CT_FALSE)
+				p[n++] = (struct pending){ s, in[i].out };
 		}
-		if (s != CT_FALSE)
-			p[n++] = (struct pending){ s, in[i].out };
+		if (!n)
+			break;
+		end = pending_words(cc, p, n, k->under, &under_end);
+		if (!untested_facts(cc, k))
+			break;
+		if (!owned) {
+			know_copy(&own, k);
+			k = &own;
+			owned = true;
+		}
+		uint32_t under = own.under;
+		forget_untested(cc, &own);
+		if (own.under == under)
+			break;
 	}
-	if (!n) {
-		free(p);
-		return term;
-	}
+	int32_t result = out;
 	uint32_t keylen;
-	uint32_t *key = state_key(cc, p, n, term, k, &keylen);
-	int32_t *found = ct_itab_find(&cc->memo, key, keylen);
-	if (found || ++cc->states > cc->budget) {
-		int32_t r = found ? *found : term;
-		cc->over |= !found;
-		free(key);
-		free(p);
-		return r;
+	uint32_t *key = n ? state_key(p, n, out, k, end, under_end, &keylen) : NULL;
+	int32_t *found = key ? ct_itab_find(&cc->memo, key, keylen) : NULL;
+	if (found) {
+		result = *found;
+	} else if (key && ++cc->states > cc->budget) {
+		cc->over = true;
+	} else if (key) {
+		uint32_t ai = first_test(cc->b, p[0].e);
+		int32_t branch[2];
+		for (int r = 1; r >= 0; r--) {
+			struct know kb;
+			know_copy(&kb, k);
+			know_add(&kb, cc->b, ai, r);
+			branch[r] = kb.impossible || cc->over ? UNREACHABLE
+							      : compile(cc, p, n, out, &kb);
+			know_free(&kb);
+		}
+		if (branch[1] == UNREACHABLE)
+			result = branch[0] == UNREACHABLE ? out : branch[0];
+		else if (branch[0] == UNREACHABLE)
+			result = branch[1];
+		else
+			result = make_node(cc, ai, branch[1], branch[0]);
+		ct_itab_add(&cc->memo, key, keylen, result);
 	}
-	uint32_t ai = first_test(cc->b, p[0].e);
-	int32_t branch[2];
-	for (int r = 1; r >= 0; r--) {
-		struct know kb;
-		know_copy(&kb, k);
-		know_add(&kb, cc->b, ai, r);
-		branch[r] = kb.impossible || cc->over ? UNREACHABLE : compile(cc, p, n, term, &kb);
-		know_free(&kb);
-	}
-	int32_t result;
-	if (branch[1] == UNREACHABLE)
-		result = branch[0] == UNREACHABLE ? term : branch[0];
-	else if (branch[0] == UNREACHABLE)
-		result = branch[1];
-	else
-		result = make_node(cc, ai, branch[1], branch[0]);
-	ct_itab_add(&cc->memo, key, keylen, result);
 	free(key);
 	free(p);
+	if (owned)
+		know_free(&own);
 	return result;
 }
 

@@ -13,7 +13,7 @@
  *
  * The compiler walks the patterns in order and branches on one word test at a
  * time, carrying what the tests so far have proved about the packet (known
- * bits, excluded values, a length bound), so a test whose answer is already
+ * bits, excluded values, length bounds), so a test whose answer is already
  * known is never made; equal subtrees are shared; adjacent tests of one word
  * are fused.  Two programs come out: one for packets at least `safe_length`
  * bytes long, which never checks lengths, and one for shorter packets, which

@@ -11,9 +11,7 @@
  * (shorter packets, or packets too close to the end of their buffer).  A
  * presence test for byte k is "the top bit of byte k is 0, or it is 1":
  * true for any packet holding byte k, false for one that does not.  In the
- * fast program it would be harmless but could leave a redundant test.  The
- * length-checked program is the compiler's unoptimized chain (see
- * compile_one()); short packets are rare and it is still a compiled tree.
+ * fast program it would be harmless but could leave a redundant test.
  */
 #include "ipexpr.h"
 
@@ -246,12 +244,6 @@ static int compile_one(struct ct_program *prog, const struct ipx_set *s, unsigne
 	ct_expr *exprs = cabo_xmalloc((s->npattern + 1) * sizeof *exprs);
 	for (unsigned i = 0; i < s->npattern; i++)
 		exprs[i] = node_expr(&t, s->root[i]);
-	/* The length-checked program is the compiler's unoptimized chain:
-	 * its optimizing search memoizes states without the results of
-	 * failed tests on words the pending patterns do not test, though two
-	 * such results ("the top bit of byte 21 is 0", "... is 1", both false)
-	 * prove the packet short, and reuses a "no match" proven under that
-	 * bound on paths without it. */
 	int rc = chain ? ct_compile_budget(prog, b, exprs, s->npattern, 1)
 		       : ct_compile(prog, b, exprs, s->npattern);
 	free(exprs);
@@ -278,17 +270,17 @@ static void map_code(const struct ipx_set *s, struct ct_code *c)
 
 /* The fast code of the guard-free program, the slow code of the guarded
  * one: the guarded one is right for every length, the other for packets
- * holding every byte any pattern examines.  Only the fast code of the
- * common header length is optimized (the search can take long on big
- * pattern sets, and 16 of them would take 16 times as long); the others
- * are the compiler's chains, still compiled trees. */
+ * holding every byte any pattern examines.  Only the codes of the common
+ * header length are optimized (the search can take long on big pattern
+ * sets, and 16 of them would take 16 times as long); the others are the
+ * compiler's chains, still compiled trees. */
 static int compile_program(struct ct_program *prog, const struct ipx_set *s, unsigned tbase,
 			   bool optimize)
 {
 	struct ct_program fast, slow;
 	if (compile_one(&fast, s, tbase, false, !optimize) < 0)
 		return -1;
-	if (compile_one(&slow, s, tbase, true, true) < 0) {
+	if (compile_one(&slow, s, tbase, true, !optimize) < 0) {
 		ct_program_free(&fast);
 		return -1;
 	}

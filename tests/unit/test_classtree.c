@@ -171,6 +171,31 @@ static void report_mismatch(const struct ct_program *prog, const uint8_t *d, uin
 	cabo_strbuf_free(&sb);
 }
 
+/* Patterns i and i + 1 the same but for one clause, "bit B of byte K is 0"
+ * in one and "... is 1" in the other: a packet failing both is shorter than
+ * K + 1 bytes, a bound that later tests (on other words) must not forget or
+ * carry over to paths that do not have it. */
+static void presence_pair(struct pattern *p, unsigned i, unsigned maxoff)
+{
+	struct pattern *q = &p[i];
+	if (q->everything || q->nclauses == 4)
+		return;
+	struct clause *c = &q->c[q->nclauses++];
+	memset(c, 0, sizeof *c);
+	c->offset = rnd(maxoff + 4);
+	c->len = 1;
+	c->mask[0] = (uint8_t)(1u << rnd(8));
+	p[i + 1] = *q;
+	p[i + 1].c[q->nclauses - 1].value[0] = c->mask[0];
+}
+
+/* Packet lengths: every length up to MAXPKT (so each tested byte is just
+ * missing and just present), then random ones. */
+static uint32_t test_length(unsigned t, uint32_t random_len)
+{
+	return t < 2 * (MAXPKT + 1) ? t % (MAXPKT + 1) : random_len;
+}
+
 static void classifier_crosscheck(unsigned rounds, unsigned budget)
 {
 	for (unsigned r = 0; r < rounds; r++) {
@@ -178,6 +203,9 @@ static void classifier_crosscheck(unsigned rounds, unsigned budget)
 		unsigned np = 1 + rnd(10), maxoff = rnd(2) ? 12 : 28;
 		for (unsigned i = 0; i < np; i++)
 			random_pattern(&p[i], maxoff);
+		for (unsigned i = 0; i + 1 < np; i++)
+			if (!rnd(3))
+				presence_pair(p, i++, maxoff);
 		struct ct_builder *b = ct_builder_new();
 		ct_expr e[10];
 		for (unsigned i = 0; i < np; i++)
@@ -188,6 +216,7 @@ static void classifier_crosscheck(unsigned rounds, unsigned budget)
 			uint8_t d[MAXPKT];
 			uint32_t len;
 			random_packet(d, &len, p, np);
+			len = test_length(t, len);
 			int want = naive_classify(p, np, d, len);
 			uint32_t readable = rnd(2) ? len : MAXPKT;
 			int got = run(&prog, d, len, readable);
@@ -249,9 +278,34 @@ static void random_atom(struct gexpr *g)
 	}
 }
 
+/* "Byte k is present" as IPClassifier writes it: bit B of byte k is 0, or
+ * it is 1 (both tests fail on a packet without byte k).  Or "byte k is
+ * absent": the same bit is 0 and is 1, with tests true on short packets. */
+static struct gexpr *presence_gexpr(unsigned k)
+{
+	struct gexpr *g = calloc(1, sizeof *g), *x = calloc(1, sizeof *x);
+	x->offset = k & ~3u;
+	x->mask[k & 3] = (uint8_t)(1u << rnd(8));
+	x->short_match = !rnd(3);
+	struct gexpr *y = calloc(1, sizeof *y);
+	*y = *x;
+	y->value[k & 3] = y->mask[k & 3];
+	g->op = x->short_match ? 2 : 3;
+	g->a = rnd(2) ? x : y;
+	g->b = g->a == x ? y : x;
+	return g;
+}
+
 static struct gexpr *random_gexpr(unsigned depth)
 {
 	struct gexpr *g = calloc(1, sizeof *g);
+	if (depth && !rnd(5)) {
+		/* a subexpression guarded by a presence (or absence) test */
+		g->op = 2;
+		g->a = random_gexpr(depth - 1);
+		g->b = presence_gexpr(rnd(24));
+		return g;
+	}
 	g->op = depth && rnd(3) ? 1 + (int)rnd(3) : 0;
 	if (g->op == 0) {
 		random_atom(g);
@@ -326,7 +380,7 @@ static void general_crosscheck(unsigned rounds, unsigned budget)
 		CHECK(ct_compile_budget(&prog, b, e, ng, budget) == 0);
 		for (unsigned t = 0; t < 200; t++) {
 			uint8_t d[MAXPKT];
-			uint32_t len = rnd(28);
+			uint32_t len = t < 2 * 29 ? t % 29 : rnd(29);
 			for (unsigned i = 0; i < MAXPKT; i++)
 				d[i] = rnd_byte();
 			int want = DROP_OUT;
@@ -443,7 +497,8 @@ static void or_pair_width(void)
 	ct_builder_free(b);
 }
 
-/* Patterns of positive "OFF/HEX" clauses, compiled and run on one packet. */
+/* Patterns of positive "OFF/HEX[%MASKHEX]" clauses, compiled and run on one
+ * packet. */
 static int classify_text(const char *const *pats, unsigned n, const uint8_t *pkt, uint32_t len)
 {
 	struct ct_builder *b = ct_builder_new();
@@ -463,8 +518,16 @@ static int classify_text(const char *const *pats, unsigned n, const uint8_t *pkt
 				v[k] = (uint8_t)x;
 				m[k] = 0xff;
 			}
-			ni += ct_bytes(b, off, v, m, k, false, items + ni);
 			s += used;
+			if (sscanf(s, "%%%15[0-9a-f]%n", hex, &used) == 1) {
+				for (unsigned j = 0; j < k && 2 * j < strlen(hex); j++) {
+					unsigned x;
+					sscanf(hex + 2 * j, "%2x", &x);
+					m[j] = (uint8_t)x;
+				}
+				s += used;
+			}
+			ni += ct_bytes(b, off, v, m, k, false, items + ni);
 		}
 		e[i] = ct_and_list(b, items, ni);
 	}
@@ -493,9 +556,81 @@ static void memo_knowledge(void)
 	CHECK(classify_text(absent, 3, pkt, 24) == 0);
 }
 
+/* "OFF/VALUE%MASK", four bytes each in packet order: one word test that
+ * fails on a packet too short for it. */
+static ct_expr word_text(struct ct_builder *b, const char *s)
+{
+	unsigned off;
+	char hv[9], hm[9];
+	uint8_t v[4] = { 0 }, m[4] = { 0 };
+	if (sscanf(s, "%u/%8[0-9a-f]%%%8[0-9a-f]", &off, hv, hm) == 3)
+		for (unsigned k = 0; k < 4; k++) {
+			unsigned x, y;
+			sscanf(hv + 2 * k, "%2x", &x);
+			sscanf(hm + 2 * k, "%2x", &y);
+			v[k] = (uint8_t)x;
+			m[k] = (uint8_t)y;
+		}
+	return ct_word(b, off, v, m, false);
+}
+
+/* Two failed tests of one bit of byte 21 (it is 0; it is 1) prove the packet
+ * has no byte 21.  After that, pattern 2's tests of word 44 cannot succeed
+ * and the search concludes "no match"; that conclusion must not be reused
+ * on a path (byte 1's test failing) where nothing bounds the length. */
+static void short_bound(void)
+{
+	struct ct_builder *b = ct_builder_new();
+	ct_expr e[3];
+	e[0] = ct_and(b, word_text(b, "8/00060000%00ff0000"), word_text(b, "56/00020000%00020000"));
+	e[1] = ct_and(b, word_text(b, "0/00000000%00e00000"),
+		      ct_or(b, word_text(b, "20/00000000%00800000"),
+			    word_text(b, "20/00800000%00800000")));
+	e[2] = ct_and(b, word_text(b, "8/00110000%00ff0000"),
+		      ct_or(b, word_text(b, "44/00000000%00000080"),
+			    word_text(b, "44/00000080%00000080")));
+	struct ct_program prog;
+	CHECK(ct_compile(&prog, b, e, 3) == 0);
+	uint8_t pkt[64] = { 0 };
+	pkt[1] = 0x2b;
+	pkt[9] = 0x11;
+	CHECK(ct_eval(b, e[2], pkt, 54));
+	CHECK(run(&prog, pkt, 54, 54) == 2);
+	/* every length, and byte 1 both matching and not */
+	for (unsigned v = 0; v < 2; v++) {
+		pkt[1] = v ? 0x0b : 0x2b;
+		for (uint32_t len = 0; len <= 64; len++) {
+			int want = DROP_OUT;
+			for (unsigned i = 0; i < 3 && want == DROP_OUT; i++)
+				if (ct_eval(b, e[i], pkt, len))
+					want = (int)i;
+			int got = run(&prog, pkt, len, len);
+			if (got != want)
+				report_mismatch(&prog, pkt, len, want, got);
+			CHECK(got == want);
+		}
+	}
+	ct_program_free(&prog);
+	ct_builder_free(b);
+
+	/* The same with Classifier patterns: the two bit tests of byte 21 in
+	 * two patterns, pattern 3's test of byte 45 after them. */
+	static const char *const pats[] = { "9/06 58/02%02", "1/00%e0 21/00%80", "1/00%e0 21/80%80",
+					    "9/11 45/00%80", "9/11 45/80%80" };
+	pkt[1] = 0x2b;
+	CHECK(classify_text(pats, 5, pkt, 54) == 3);
+	pkt[45] = 0x80;
+	CHECK(classify_text(pats, 5, pkt, 54) == 4);
+	CHECK(classify_text(pats, 5, pkt, 45) == DROP_OUT);
+	pkt[1] = 0x0b;
+	CHECK(classify_text(pats, 5, pkt, 30) == 1);
+	CHECK(classify_text(pats, 5, pkt, 21) == DROP_OUT);
+}
+
 int main(void)
 {
 	memo_knowledge();
+	short_bound();
 	fixed_programs();
 	or_pair_width();
 	classifier_crosscheck(3000, 20000);
