@@ -4,7 +4,7 @@
 // with Classifiers, counts each class, and prints a report when the trace
 // ends.  Run it with:  cabo confs/demo.click [TRACE=file.pcap]
 
-define($TRACE ../shared/data/pcap/ppp__example.pcap)
+define($TRACE ../shared/data/pcap/ppp__many-protocols.pcap)
 
 src :: FromDump($TRACE, END_CALL report.run);
 

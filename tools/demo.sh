@@ -5,5 +5,5 @@ set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 sh "$top/tools/setup.sh" "$top/build" >/dev/null
 cd "$top"
-echo "Running confs/demo.click on ../shared/data/pcap/ppp__example.pcap:"
-exec "$top/build/cabo" confs/demo.click "TRACE=${TRACE:-$top/../shared/data/pcap/ppp__example.pcap}"
+echo "Running confs/demo.click on ${TRACE:-../shared/data/pcap/ppp__many-protocols.pcap}:"
+exec "$top/build/cabo" confs/demo.click "TRACE=${TRACE:-$top/../shared/data/pcap/ppp__many-protocols.pcap}"
