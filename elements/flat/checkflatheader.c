@@ -48,41 +48,38 @@
  * cabo-flat(7)
  */
 #include <stdint.h>
-#include <stdio.h>
 
 #include "element.h"
 #include "flathdr.h"
+#include "../ip/checkhdr.h"
 
 enum { TINY, BAD_VERSION, BAD_LENGTH, ZERO_HLIM, NREASONS };
 
 static const char *const checkflat_drop_reasons[] = {
 	"tiny packet", "bad flat version", "bad flat length", "zero hop limit", NULL,
 };
+_Static_assert(NREASONS <= CHECKHDR_MAX_REASONS, "too many reasons");
 
-struct checkflat {
-	struct cabo_element e;
-	uint32_t offset;
-	bool verbose;
-	uint64_t drops;
-	uint64_t reason_drops[NREASONS];
-};
+static void check_batch(struct checkhdr *h, struct cabo_batch *b, struct cabo_batch *bad);
 
 static int checkflat_configure(struct cabo_element *e, struct cabo_args *a)
 {
-	struct checkflat *c = (struct checkflat *)e;
+	struct checkhdr *c = (struct checkhdr *)e;
 	uint64_t offset = 0;
 	cabo_args_read_uint(a, "OFFSET", CABO_ARG_POSITIONAL, &offset);
 	cabo_args_read_bool(a, "VERBOSE", 0, &c->verbose);
 	if (offset > UINT32_MAX)
 		cabo_args_error(a, "OFFSET: out of range");
 	c->offset = (uint32_t)offset;
+	c->what = "flat";
+	c->check_batch = check_batch;
 	return cabo_args_complete(a);
 }
 
 /* ---- Packets */
 
 /* -1 for a valid packet (annotated and trimmed), else the reason. */
-static inline int check(struct cabo_packet *p, uint32_t offset)
+static inline int check(const struct checkhdr *c, struct cabo_packet *p, uint32_t offset)
 {
 	int64_t room = (int64_t)p->length - offset;
 	if (room < FLAT_HLEN)
@@ -102,84 +99,14 @@ static inline int check(struct cabo_packet *p, uint32_t offset)
 	return -1;
 }
 
-static void report(struct checkflat *c, int reason)
+static void check_batch(struct checkhdr *h, struct cabo_batch *b, struct cabo_batch *bad)
 {
-	if (c->drops == 0 || c->verbose) {
-		fprintf(stderr, "%s: flat header check failed: %s\n", c->e.name,
-			checkflat_drop_reasons[reason]);
-		fflush(stderr);
-	}
-	c->drops++;
-	c->reason_drops[reason]++;
+	checkhdr_loop(h, b, bad, check);
 }
-
-/* Valid packets stay in b, in order; invalid ones go to `bad' (output 1
- * connected) or are dropped. */
-static void check_batch(struct checkflat *c, struct cabo_batch *b, struct cabo_batch *bad)
-{
-	unsigned kept = 0;
-	const uint32_t offset = c->offset;
-	for (unsigned i = 0; i < b->count; i++) {
-		struct cabo_packet *p = b->p[i];
-		int reason = check(p, offset);
-		if (__builtin_expect(reason < 0, 1)) {
-			b->p[kept++] = p;
-			continue;
-		}
-		report(c, reason);
-		if (c->e.noutputs > 1)
-			cabo_batch_add(bad, p);
-		else
-			cabo_element_drop(&c->e, p, (unsigned)reason);
-	}
-	b->count = kept;
-}
-
-static void checkflat_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
-{
-	struct cabo_batch bad;
-	bad.count = 0;
-	check_batch((struct checkflat *)e, b, &bad);
-	cabo_output_push(e, 0, b);
-	cabo_output_push(e, 1, &bad);
-}
-
-static unsigned checkflat_pull(struct cabo_element *e, unsigned port, struct cabo_batch *b,
-			       unsigned max)
-{
-	struct cabo_batch bad;
-	bad.count = 0;
-	if (!cabo_input_pull(e, 0, b, max))
-		return 0;
-	check_batch((struct checkflat *)e, b, &bad);
-	cabo_output_push(e, 1, &bad);
-	return b->count;
-}
-
-/* ---- Handlers */
-
-static int read_drops(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
-{
-	struct checkflat *c = (struct checkflat *)e;
-	if (!arg) {
-		cabo_strbuf_printf(out, "%llu", (unsigned long long)c->drops);
-		return 0;
-	}
-	for (unsigned i = 0; i < NREASONS; i++)
-		cabo_strbuf_printf(out, "%llu\t%s\n", (unsigned long long)c->reason_drops[i],
-				   checkflat_drop_reasons[i]);
-	return 0;
-}
-
-static const struct cabo_handler checkflat_handlers[] = {
-	{ "drops", read_drops, NULL, NULL, 0 },
-	{ "drop_details", read_drops, NULL, (const void *)1, 0 },
-	{ NULL, NULL, NULL, NULL, 0 },
-};
 
 CABO_ELEMENT_CLASS(checkflatheader_class) = {
 	.name = "CheckFlatHeader", .port_count = "1/1-2", .processing = "a/ah",
-	.size = sizeof(struct checkflat), .configure = checkflat_configure,
-	.push = checkflat_push, .pull = checkflat_pull,
-	.handlers = checkflat_handlers, .drop_reasons = checkflat_drop_reasons,
+	.size = sizeof(struct checkhdr), .configure = checkflat_configure,
+	.push = checkhdr_push, .pull = checkhdr_pull,
+	.handlers = checkhdr_handlers, .drop_reasons = checkflat_drop_reasons,
 };

@@ -99,11 +99,11 @@
  * CheckIPHeader
  */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "element.h"
 #include "iphdr.h"
+#include "checkhdr.h"
 
 /* Click's reasons, in Click's order (drop_details prints them so). */
 enum { TINY, BAD_VERSION, BAD_HLEN, BAD_IP_LEN, BAD_CHECKSUM, BAD_SADDR, NREASONS };
@@ -112,6 +112,7 @@ static const char *const checkip_drop_reasons[] = {
 	"tiny packet", "bad IP version", "bad IP header length", "bad IP length",
 	"bad IP checksum", "bad source address", NULL,
 };
+_Static_assert(NREASONS <= CHECKHDR_MAX_REASONS, "too many reasons");
 
 struct addr_list {
 	uint32_t *a;          /* network byte order */
@@ -119,16 +120,14 @@ struct addr_list {
 };
 
 struct checkip {
-	struct cabo_element e;
-	uint32_t offset;
+	struct checkhdr h;    /* OFFSET, VERBOSE, counts */
 	bool checksum;
-	bool verbose;
 	bool check_src;       /* bad_src not empty */
 	struct addr_list bad_src;
 	struct addr_list good_dst;
-	uint64_t drops;
-	uint64_t reason_drops[NREASONS];
 };
+
+static void check_batch(struct checkhdr *h, struct cabo_batch *b, struct cabo_batch *bad);
 
 /* ---- Configuration */
 
@@ -216,9 +215,11 @@ static int configure(struct cabo_element *e, struct cabo_args *a, bool checksum)
 	free(interfaces);
 	free(badsrc);
 	free(gooddst);
-	c->offset = (uint32_t)offset;
+	c->h.offset = (uint32_t)offset;
+	c->h.what = "IP";
+	c->h.verbose = verbose;
+	c->h.check_batch = check_batch;
 	c->checksum = checksum;
-	c->verbose = verbose;
 	c->check_src = c->bad_src.n > 0;
 	return r;
 }
@@ -285,105 +286,45 @@ check(const struct checkip *c, struct cabo_packet *p, uint32_t offset, bool chec
 	return -1;
 }
 
-static void report(struct checkip *c, int reason)
-{
-	if (c->drops == 0 || c->verbose) {
-		fprintf(stderr, "%s: IP header check failed: %s\n", c->e.name,
-			checkip_drop_reasons[reason]);
-		fflush(stderr);
-	}
-	c->drops++;
-	c->reason_drops[reason]++;
-}
-
-/* Checks b in place: valid packets stay in b, in order; invalid ones go to
- * `bad` (output 1 connected) or are dropped. */
-static inline __attribute__((always_inline)) void
-check_loop(struct checkip *c, struct cabo_batch *b, struct cabo_batch *bad,
-	   bool checksum, bool check_src)
-{
-	unsigned n = b->count, kept = 0;
-	const uint32_t offset = c->offset;
-	for (unsigned i = 0; i < n; i++) {
-		struct cabo_packet *p = b->p[i];
-		int reason = check(c, p, offset, checksum, check_src);
-		if (__builtin_expect(reason < 0, 1)) {
-			b->p[kept++] = p;
-			continue;
-		}
-		report(c, reason);
-		if (c->e.noutputs > 1)
-			cabo_batch_add(bad, p);
-		else
-			cabo_element_drop(&c->e, p, (unsigned)reason);
-	}
-	b->count = kept;
-}
-
 /* One loop per configuration, so the common one (checksum, no source
  * check) runs without tests of either flag. */
-static void check_batch(struct checkip *c, struct cabo_batch *b, struct cabo_batch *bad)
+static int check_csum(const struct checkhdr *h, struct cabo_packet *p, uint32_t offset)
 {
+	return check((const struct checkip *)h, p, offset, true, false);
+}
+
+static int check_nocsum(const struct checkhdr *h, struct cabo_packet *p, uint32_t offset)
+{
+	return check((const struct checkip *)h, p, offset, false, false);
+}
+
+static int check_any(const struct checkhdr *h, struct cabo_packet *p, uint32_t offset)
+{
+	const struct checkip *c = (const struct checkip *)h;
+	return check(c, p, offset, c->checksum, true);
+}
+
+static void check_batch(struct checkhdr *h, struct cabo_batch *b, struct cabo_batch *bad)
+{
+	const struct checkip *c = (const struct checkip *)h;
 	if (c->checksum && !c->check_src)
-		check_loop(c, b, bad, true, false);
+		checkhdr_loop(h, b, bad, check_csum);
 	else if (!c->checksum && !c->check_src)
-		check_loop(c, b, bad, false, false);
+		checkhdr_loop(h, b, bad, check_nocsum);
 	else
-		check_loop(c, b, bad, c->checksum, true);
+		checkhdr_loop(h, b, bad, check_any);
 }
-
-static void checkip_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
-{
-	struct cabo_batch bad;
-	bad.count = 0;
-	check_batch((struct checkip *)e, b, &bad);
-	cabo_output_push(e, 0, b);
-	cabo_output_push(e, 1, &bad);
-}
-
-static unsigned checkip_pull(struct cabo_element *e, unsigned port, struct cabo_batch *b,
-			     unsigned max)
-{
-	struct cabo_batch bad;
-	bad.count = 0;
-	if (!cabo_input_pull(e, 0, b, max))
-		return 0;
-	check_batch((struct checkip *)e, b, &bad);
-	cabo_output_push(e, 1, &bad);
-	return b->count;
-}
-
-/* ---- Handlers */
-
-static int read_drops(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
-{
-	struct checkip *c = (struct checkip *)e;
-	if (!arg) {
-		cabo_strbuf_printf(out, "%llu", (unsigned long long)c->drops);
-		return 0;
-	}
-	for (unsigned i = 0; i < NREASONS; i++)
-		cabo_strbuf_printf(out, "%llu\t%s\n", (unsigned long long)c->reason_drops[i],
-				   checkip_drop_reasons[i]);
-	return 0;
-}
-
-static const struct cabo_handler checkip_handlers[] = {
-	{ "drops", read_drops, NULL, NULL, 0 },
-	{ "drop_details", read_drops, NULL, (const void *)1, 0 },
-	{ NULL, NULL, NULL, NULL, 0 },
-};
 
 CABO_ELEMENT_CLASS(checkipheader_class) = {
 	.name = "CheckIPHeader", .port_count = "1/1-2", .processing = "a/ah",
 	.size = sizeof(struct checkip), .configure = checkip_configure,
-	.cleanup = checkip_cleanup, .push = checkip_push, .pull = checkip_pull,
-	.handlers = checkip_handlers, .drop_reasons = checkip_drop_reasons,
+	.cleanup = checkip_cleanup, .push = checkhdr_push, .pull = checkhdr_pull,
+	.handlers = checkhdr_handlers, .drop_reasons = checkip_drop_reasons,
 };
 
 CABO_ELEMENT_CLASS(checkipheader2_class) = {
 	.name = "CheckIPHeader2", .port_count = "1/1-2", .processing = "a/ah",
 	.size = sizeof(struct checkip), .configure = checkip2_configure,
-	.cleanup = checkip_cleanup, .push = checkip_push, .pull = checkip_pull,
-	.handlers = checkip_handlers, .drop_reasons = checkip_drop_reasons,
+	.cleanup = checkip_cleanup, .push = checkhdr_push, .pull = checkhdr_pull,
+	.handlers = checkhdr_handlers, .drop_reasons = checkip_drop_reasons,
 };

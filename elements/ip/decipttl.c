@@ -38,105 +38,43 @@
  * =a
  * CheckIPHeader, ICMPError
  */
-#include <stddef.h>
 #include <stdint.h>
 
 #include "element.h"
 #include "iphdr.h"
-
-enum { EXPIRED, NO_HEADER };
+#include "dechop.h"
 
 static const char *const decipttl_drop_reasons[] = { "TTL expired", "no IP header", NULL };
 
-struct decipttl {
-	struct cabo_element e;
-	bool active;
-	bool multicast;
-	uint64_t drops;
-};
+/* ---- Packets */
 
-static int decipttl_configure(struct cabo_element *e, struct cabo_args *a)
+static bool is_multicast(const uint8_t *h)
 {
-	struct decipttl *d = (struct decipttl *)e;
-	d->active = d->multicast = true;
-	cabo_args_read_bool(a, "ACTIVE", 0, &d->active);
-	cabo_args_read_bool(a, "MULTICAST", 0, &d->multicast);
-	return cabo_args_complete(a);
+	return (h[IPH_DST] & 0xf0) == 0xe0;
 }
 
-/* Returns the packet to pass on output 0, or NULL: it went to `expired`
- * (output 1 connected), was dropped, or could not be made writable. */
-static struct cabo_packet *dec(struct decipttl *d, struct cabo_packet *p,
-			       struct cabo_batch *expired)
+/* TTL minus one, checksum updated incrementally (RFC 1624). */
+static void decrement(uint8_t *ip)
 {
-	const uint8_t *h = ip_header(p);
-	if (!h) {
-		cabo_element_drop(&d->e, p, NO_HEADER);
-		return NULL;
-	}
-	if (!d->active || (!d->multicast && (h[IPH_DST] & 0xf0) == 0xe0))
-		return p;
-	if (h[IPH_TTL] <= 1) {
-		d->drops++;
-		if (d->e.noutputs > 1)
-			cabo_batch_add(expired, p);
-		else
-			cabo_element_drop(&d->e, p, EXPIRED);
-		return NULL;
-	}
-	size_t off = (size_t)(h - p->data);
-	p = cabo_packet_writable(p);
-	if (!p)
-		return NULL;
-	uint8_t *ip = p->data + off;
 	uint16_t old_w = get16(ip + IPH_TTL);
 	ip[IPH_TTL]--;
 	csum_update16(ip + IPH_SUM, old_w, get16(ip + IPH_TTL));
-	return p;
 }
 
-static void dec_batch(struct decipttl *d, struct cabo_batch *b, struct cabo_batch *expired)
+static void dec_batch(struct dechop *d, struct cabo_batch *b, struct cabo_batch *expired)
 {
-	unsigned kept = 0;
-	for (unsigned i = 0; i < b->count; i++) {
-		struct cabo_packet *p = dec(d, b->p[i], expired);
-		if (p)
-			b->p[kept++] = p;
-	}
-	b->count = kept;
+	dechop_loop(d, b, expired, ip_header, is_multicast, IPH_TTL, decrement);
 }
 
-static void decipttl_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
+static int decipttl_configure(struct cabo_element *e, struct cabo_args *a)
 {
-	struct cabo_batch expired;
-	expired.count = 0;
-	dec_batch((struct decipttl *)e, b, &expired);
-	cabo_output_push(e, 0, b);
-	cabo_output_push(e, 1, &expired);
+	((struct dechop *)e)->dec_batch = dec_batch;
+	return dechop_configure(e, a);
 }
-
-static unsigned decipttl_pull(struct cabo_element *e, unsigned port, struct cabo_batch *b,
-			      unsigned max)
-{
-	struct cabo_batch expired;
-	expired.count = 0;
-	if (!cabo_input_pull(e, 0, b, max))
-		return 0;
-	dec_batch((struct decipttl *)e, b, &expired);
-	cabo_output_push(e, 1, &expired);
-	return b->count;
-}
-
-static const struct cabo_handler decipttl_handlers[] = {
-	{ "drops", cabo_read_u64_field, NULL, CABO_FIELD(struct decipttl, drops), 0 },
-	{ "active", cabo_read_bool_field, cabo_write_bool_field,
-	  CABO_FIELD(struct decipttl, active), 0 },
-	{ NULL, NULL, NULL, NULL, 0 },
-};
 
 CABO_ELEMENT_CLASS(decipttl_class) = {
 	.name = "DecIPTTL", .port_count = "1/1-2", .processing = "a/ah",
-	.size = sizeof(struct decipttl), .configure = decipttl_configure,
-	.push = decipttl_push, .pull = decipttl_pull,
-	.handlers = decipttl_handlers, .drop_reasons = decipttl_drop_reasons,
+	.size = sizeof(struct dechop), .configure = decipttl_configure,
+	.push = dechop_push, .pull = dechop_pull,
+	.handlers = dechop_handlers, .drop_reasons = decipttl_drop_reasons,
 };

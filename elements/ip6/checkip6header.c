@@ -55,11 +55,11 @@
  * MarkIP6Header, DecIP6HLIM, CheckIPHeader
  */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "element.h"
 #include "ip6hdr.h"
+#include "../ip/checkhdr.h"
 
 enum { TINY, BAD_VERSION, BAD_LENGTH, BAD_SRC, BAD_DST, NREASONS };
 
@@ -67,15 +67,15 @@ static const char *const checkip6_drop_reasons[] = {
 	"tiny packet", "bad IP6 version", "bad IP6 length", "bad source address",
 	"bad destination address", NULL,
 };
+_Static_assert(NREASONS <= CHECKHDR_MAX_REASONS, "too many reasons");
 
 struct checkip6 {
-	struct cabo_element e;
-	uint32_t offset;
+	struct checkhdr h;              /* OFFSET, counts */
 	uint8_t (*bad_src)[IP6_ALEN];   /* BADADDRS */
 	unsigned nbad;
-	uint64_t drops;
-	uint64_t reason_drops[NREASONS];
 };
+
+static void check_batch(struct checkhdr *h, struct cabo_batch *b, struct cabo_batch *bad);
 
 /* ---- Configuration */
 
@@ -107,7 +107,9 @@ static int checkip6_configure(struct cabo_element *e, struct cabo_args *a)
 	if (r == 0 && offset > UINT32_MAX)
 		r = cabo_errh_error(a->errh, "OFFSET: out of range");
 	free(bad);
-	c->offset = (uint32_t)offset;
+	c->h.offset = (uint32_t)offset;
+	c->h.what = "IP6";
+	c->h.check_batch = check_batch;
 	return r;
 }
 
@@ -139,12 +141,13 @@ static bool bad_destination(const uint8_t *a)
 }
 
 /* Returns -1 for a valid packet (annotated and trimmed), else the reason. */
-static int check(const struct checkip6 *c, struct cabo_packet *p)
+static int check(const struct checkhdr *h, struct cabo_packet *p, uint32_t offset)
 {
-	int64_t avail = (int64_t)p->length - c->offset;
+	const struct checkip6 *c = (const struct checkip6 *)h;
+	int64_t avail = (int64_t)p->length - offset;
 	if (avail < IP6H_LEN)
 		return TINY;
-	const uint8_t *ip = p->data + c->offset;
+	const uint8_t *ip = p->data + offset;
 	if ((ip[0] >> 4) != 6)
 		return BAD_VERSION;
 	uint32_t len = IP6H_LEN + (uint32_t)get16(ip + IP6H_PLEN);
@@ -163,83 +166,14 @@ static int check(const struct checkip6 *c, struct cabo_packet *p)
 	return -1;
 }
 
-static void report(struct checkip6 *c, int reason)
+static void check_batch(struct checkhdr *h, struct cabo_batch *b, struct cabo_batch *bad)
 {
-	if (c->drops == 0) {
-		fprintf(stderr, "%s: IP6 header check failed: %s\n", c->e.name,
-			checkip6_drop_reasons[reason]);
-		fflush(stderr);
-	}
-	c->drops++;
-	c->reason_drops[reason]++;
+	checkhdr_loop(h, b, bad, check);
 }
-
-/* Checks b in place: valid packets stay in b, in order; invalid ones go to
- * `bad' (output 1 connected) or are dropped. */
-static void check_batch(struct checkip6 *c, struct cabo_batch *b, struct cabo_batch *bad)
-{
-	unsigned kept = 0;
-	for (unsigned i = 0; i < b->count; i++) {
-		struct cabo_packet *p = b->p[i];
-		int reason = check(c, p);
-		if (__builtin_expect(reason < 0, 1)) {
-			b->p[kept++] = p;
-			continue;
-		}
-		report(c, reason);
-		if (c->e.noutputs > 1)
-			cabo_batch_add(bad, p);
-		else
-			cabo_element_drop(&c->e, p, (unsigned)reason);
-	}
-	b->count = kept;
-}
-
-static void checkip6_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
-{
-	struct cabo_batch bad;
-	bad.count = 0;
-	check_batch((struct checkip6 *)e, b, &bad);
-	cabo_output_push(e, 0, b);
-	cabo_output_push(e, 1, &bad);
-}
-
-static unsigned checkip6_pull(struct cabo_element *e, unsigned port, struct cabo_batch *b,
-			      unsigned max)
-{
-	struct cabo_batch bad;
-	bad.count = 0;
-	if (!cabo_input_pull(e, 0, b, max))
-		return 0;
-	check_batch((struct checkip6 *)e, b, &bad);
-	cabo_output_push(e, 1, &bad);
-	return b->count;
-}
-
-/* ---- Handlers */
-
-static int read_drops(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
-{
-	struct checkip6 *c = (struct checkip6 *)e;
-	if (!arg) {
-		cabo_strbuf_printf(out, "%llu", (unsigned long long)c->drops);
-		return 0;
-	}
-	for (unsigned i = 0; i < NREASONS; i++)
-		cabo_strbuf_printf(out, "%llu\t%s\n", (unsigned long long)c->reason_drops[i],
-				   checkip6_drop_reasons[i]);
-	return 0;
-}
-
-static const struct cabo_handler checkip6_handlers[] = {
-	{ "drops", read_drops, NULL, NULL, 0 },
-	{ "drop_details", read_drops, NULL, (const void *)1, 0 },
-	{ NULL, NULL, NULL, NULL, 0 },
-};
 
 CABO_ELEMENT_CLASS(checkip6header_class) = {
 	.name = "CheckIP6Header", .port_count = "1/1-2", .processing = "a/ah",
 	.size = sizeof(struct checkip6), .configure = checkip6_configure,
-	.cleanup = checkip6_cleanup, .push = checkip6_push, .pull = checkip6_pull,
-	.handlers = checkip6_handlers, .drop_reasons = checkip6_drop_reasons,
+	.cleanup = checkip6_cleanup, .push = checkhdr_push, .pull = checkhdr_pull,
+	.handlers = checkhdr_handlers, .drop_reasons = checkip6_drop_reasons,
 };
