@@ -117,22 +117,19 @@ static struct cabo_packet *ethervlanencap_simple_action(struct cabo_element *e,
 
 /* ---- Handlers */
 
-enum { H_CONFIG = 100, H_ETHERTYPE };
+enum { H_CONFIG = 100 };
 
 static int read_handler(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
 {
 	struct ethervlanencap *ev = (struct ethervlanencap *)e;
-	intptr_t h = (intptr_t)arg;
-	if (h == H_CONFIG) {
+	if ((intptr_t)arg == H_CONFIG) {
 		char src[18], dst[18];
 		cabo_format_ether(ev->addrs + ETHER_ALEN, src);
 		cabo_format_ether(ev->addrs, dst);
 		cabo_strbuf_printf(out, "%u, %s, %s, ", ev->ethertype, src, dst);
 		vlan_conf_unparse(&ev->vc, out);
-	} else if (h == H_ETHERTYPE) {
-		cabo_strbuf_printf(out, "%u", ev->ethertype);
 	} else {
-		vlan_conf_read_handler(&ev->vc, (enum vlan_handler)h, out);
+		vlan_encap_read_handler(&ev->vc, ev->ethertype, (intptr_t)arg, out);
 	}
 	return 0;
 }
@@ -141,30 +138,16 @@ static int write_handler(struct cabo_element *e, const char *value, const void *
 			 struct cabo_errh *errh)
 {
 	struct ethervlanencap *ev = (struct ethervlanencap *)e;
-	intptr_t h = (intptr_t)arg;
-	if (h == H_ETHERTYPE) {
-		char buf[64];
-		uint64_t v;
-		if (!ether_trim(value, buf, sizeof buf) || !cabo_parse_uint(buf, &v) || v > 0xFFFF)
-			return cabo_errh_error(errh, "ETHERTYPE: expected unsigned integer at most 0xFFFF");
-		ev->ethertype = (uint16_t)v;
-		return 0;
-	}
-	if (vlan_conf_write_handler(&ev->vc, (enum vlan_handler)h, value, errh) < 0)
-		return -1;
-	ev->tci = vlan_conf_tci(&ev->vc);
-	return 0;
+	return vlan_encap_write_handler(&ev->vc, &ev->tci, &ev->ethertype, (intptr_t)arg,
+					value, errh);
 }
 
 static const struct cabo_handler ethervlanencap_handlers[] = {
 	{ "config", read_handler, NULL, (const void *)H_CONFIG, 0 },
 	{ "src", ether_read_addr_field, ether_write_addr_field, (const void *)A_SRC, 0 },
 	{ "dst", ether_read_addr_field, ether_write_addr_field, (const void *)A_DST, 0 },
-	{ "ethertype", read_handler, write_handler, (const void *)H_ETHERTYPE, 0 },
-	{ "vlan_tci", read_handler, write_handler, (const void *)VLAN_H_TCI, 0 },
-	{ "vlan_id", read_handler, write_handler, (const void *)VLAN_H_ID, 0 },
-	{ "vlan_pcp", read_handler, write_handler, (const void *)VLAN_H_PCP, 0 },
-	{ "native_vlan", read_handler, write_handler, (const void *)VLAN_H_NATIVE, 0 },
+	{ "ethertype", read_handler, write_handler, (const void *)VLAN_H_ETHERTYPE, 0 },
+	VLAN_CONF_HANDLERS(read_handler, write_handler),
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 

@@ -163,4 +163,43 @@ static inline int vlan_conf_write_handler(struct vlan_conf *c, enum vlan_handler
 	return 0;
 }
 
+/* ---- Handlers shared by VLANEncap and EtherVLANEncap: the VLAN fields
+ * above plus "ethertype".  *tci is the element's cached vlan_conf_tci(c). */
+
+#define VLAN_H_ETHERTYPE 101   /* beside the enum vlan_handler values */
+
+static inline void vlan_encap_read_handler(const struct vlan_conf *c, uint16_t ethertype,
+					   intptr_t h, struct cabo_strbuf *out)
+{
+	if (h == VLAN_H_ETHERTYPE)
+		cabo_strbuf_printf(out, "%u", ethertype);
+	else
+		vlan_conf_read_handler(c, (enum vlan_handler)h, out);
+}
+
+static inline int vlan_encap_write_handler(struct vlan_conf *c, uint16_t *tci,
+					   uint16_t *ethertype, intptr_t h, const char *value,
+					   struct cabo_errh *errh)
+{
+	if (h == VLAN_H_ETHERTYPE) {
+		char buf[64];
+		uint64_t v;
+		if (!ether_trim(value, buf, sizeof buf) || !cabo_parse_uint(buf, &v) || v > 0xFFFF)
+			return cabo_errh_error(errh, "ETHERTYPE: expected unsigned integer at most 0xFFFF");
+		*ethertype = (uint16_t)v;
+		return 0;
+	}
+	if (vlan_conf_write_handler(c, (enum vlan_handler)h, value, errh) < 0)
+		return -1;
+	*tci = vlan_conf_tci(c);
+	return 0;
+}
+
+/* The handler table rows "vlan_tci", "vlan_id", "vlan_pcp", "native_vlan". */
+#define VLAN_CONF_HANDLERS(rh, wh) \
+	{ "vlan_tci", rh, wh, (const void *)VLAN_H_TCI, 0 }, \
+	{ "vlan_id", rh, wh, (const void *)VLAN_H_ID, 0 }, \
+	{ "vlan_pcp", rh, wh, (const void *)VLAN_H_PCP, 0 }, \
+	{ "native_vlan", rh, wh, (const void *)VLAN_H_NATIVE, 0 }
+
 #endif

@@ -111,18 +111,15 @@ static struct cabo_packet *vlanencap_simple_action(struct cabo_element *e,
 
 /* ---- Handlers */
 
-enum { H_CONFIG = 100, H_ETHERTYPE };
+enum { H_CONFIG = 100 };
 
 static int read_handler(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
 {
 	struct vlanencap *ve = (struct vlanencap *)e;
-	intptr_t h = (intptr_t)arg;
-	if (h == H_CONFIG)
+	if ((intptr_t)arg == H_CONFIG)
 		vlan_conf_unparse(&ve->vc, out);
-	else if (h == H_ETHERTYPE)
-		cabo_strbuf_printf(out, "%u", ve->ethertype);
 	else
-		vlan_conf_read_handler(&ve->vc, (enum vlan_handler)h, out);
+		vlan_encap_read_handler(&ve->vc, ve->ethertype, (intptr_t)arg, out);
 	return 0;
 }
 
@@ -130,28 +127,14 @@ static int write_handler(struct cabo_element *e, const char *value, const void *
 			 struct cabo_errh *errh)
 {
 	struct vlanencap *ve = (struct vlanencap *)e;
-	intptr_t h = (intptr_t)arg;
-	if (h == H_ETHERTYPE) {
-		char buf[64];
-		uint64_t v;
-		if (!ether_trim(value, buf, sizeof buf) || !cabo_parse_uint(buf, &v) || v > 0xFFFF)
-			return cabo_errh_error(errh, "ETHERTYPE: expected unsigned integer at most 0xFFFF");
-		ve->ethertype = (uint16_t)v;
-		return 0;
-	}
-	if (vlan_conf_write_handler(&ve->vc, (enum vlan_handler)h, value, errh) < 0)
-		return -1;
-	ve->tci = vlan_conf_tci(&ve->vc);
-	return 0;
+	return vlan_encap_write_handler(&ve->vc, &ve->tci, &ve->ethertype, (intptr_t)arg,
+					value, errh);
 }
 
 static const struct cabo_handler vlanencap_handlers[] = {
 	{ "config", read_handler, NULL, (const void *)H_CONFIG, 0 },
-	{ "vlan_tci", read_handler, write_handler, (const void *)VLAN_H_TCI, 0 },
-	{ "vlan_id", read_handler, write_handler, (const void *)VLAN_H_ID, 0 },
-	{ "vlan_pcp", read_handler, write_handler, (const void *)VLAN_H_PCP, 0 },
-	{ "native_vlan", read_handler, write_handler, (const void *)VLAN_H_NATIVE, 0 },
-	{ "ethertype", read_handler, write_handler, (const void *)H_ETHERTYPE, 0 },
+	VLAN_CONF_HANDLERS(read_handler, write_handler),
+	{ "ethertype", read_handler, write_handler, (const void *)VLAN_H_ETHERTYPE, 0 },
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 
