@@ -62,7 +62,6 @@
  * =a
  * Print, IPPrint, ARPQuerier, ARPResponder
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,69 +69,32 @@
 
 #include "element.h"
 #include "etherhdr.h"
+#include "../standard/printout.h"
 
 enum { ETHERTYPE_TRAIL = 0x1000, MAX_VLAN_TAGS = 4 };
 
 struct arpprint {
-	struct cabo_element e;
-	char *label;
-	bool timestamp, ether, active;
-	char *outfilename;
-	FILE *outfile;
-	struct cabo_strbuf line;     /* reused: no allocation once warm */
+	struct cabo_printout po;     /* label, active, OUTFILE, line buffer */
+	bool timestamp, ether;
 };
+
+static void format_packet(struct cabo_printout *po, const struct cabo_packet *p);
 
 static int arpprint_configure(struct cabo_element *e, struct cabo_args *a)
 {
 	struct arpprint *ap = (struct arpprint *)e;
+	ap->po.format = format_packet;
 	ap->timestamp = true;
-	ap->active = true;
-	cabo_args_read_string(a, "LABEL", CABO_ARG_POSITIONAL, &ap->label);
+	ap->po.active = true;
+	cabo_args_read_string(a, "LABEL", CABO_ARG_POSITIONAL, &ap->po.label);
 	cabo_args_read_bool(a, "TIMESTAMP", 0, &ap->timestamp);
 	cabo_args_read_bool(a, "ETHER", 0, &ap->ether);
-	cabo_args_read_bool(a, "ACTIVE", 0, &ap->active);
-	cabo_args_read_string(a, "OUTFILE", 0, &ap->outfilename);
+	cabo_args_read_bool(a, "ACTIVE", 0, &ap->po.active);
+	cabo_args_read_string(a, "OUTFILE", 0, &ap->po.outfilename);
 	return cabo_args_complete(a);
 }
 
-static int arpprint_initialize(struct cabo_element *e, struct cabo_errh *errh)
-{
-	struct arpprint *ap = (struct arpprint *)e;
-	if (ap->outfilename) {
-		ap->outfile = fopen(ap->outfilename, "wb");
-		if (!ap->outfile)
-			return cabo_errh_error(errh, "%s: %s", ap->outfilename, strerror(errno));
-	}
-	return 0;
-}
-
-static void arpprint_cleanup(struct cabo_element *e)
-{
-	struct arpprint *ap = (struct arpprint *)e;
-	if (ap->outfile)
-		fclose(ap->outfile);
-	ap->outfile = NULL;
-	free(ap->label);
-	free(ap->outfilename);
-	cabo_strbuf_free(&ap->line);
-}
-
 /* ---- Formatting */
-
-/* Click's Timestamp format: 6 decimals, 9 when not whole microseconds. */
-static void put_timestamp(struct cabo_strbuf *sb, int64_t ns)
-{
-	const char *sign = "";
-	if (ns < 0) {
-		sign = "-";
-		ns = -ns;
-	}
-	long long sec = ns / 1000000000, sub = ns % 1000000000;
-	if (sub % 1000 == 0)
-		cabo_strbuf_printf(sb, "%s%lld.%06lld", sign, sec, sub / 1000);
-	else
-		cabo_strbuf_printf(sb, "%s%lld.%09lld", sign, sec, sub);
-}
 
 static void put_hw(struct cabo_strbuf *sb, const uint8_t *a, unsigned len)
 {
@@ -245,17 +207,18 @@ static void format_arp(struct cabo_strbuf *sb, const uint8_t *a, size_t len)
 		cabo_strbuf_printf(sb, " hardware #%u", hrd);
 }
 
-static void format_packet(struct arpprint *ap, const struct cabo_packet *p)
+static void format_packet(struct cabo_printout *po, const struct cabo_packet *p)
 {
+	struct arpprint *ap = (struct arpprint *)po;
 	const uint8_t *eh;
 	const uint8_t *a = find_arp(p, &eh);
 	if (!a)
 		return;
-	struct cabo_strbuf *sb = &ap->line;
-	if (ap->label && *ap->label)
-		cabo_strbuf_printf(sb, "%s: ", ap->label);
+	struct cabo_strbuf *sb = &po->line;
+	if (po->label && *po->label)
+		cabo_strbuf_printf(sb, "%s: ", po->label);
 	if (ap->timestamp) {
-		put_timestamp(sb, p->anno.timestamp_ns);
+		cabo_printout_timestamp(sb, p->anno.timestamp_ns);
 		cabo_strbuf_puts(sb, ": ");
 	}
 	if (ap->ether && eh) {
@@ -268,42 +231,14 @@ static void format_packet(struct arpprint *ap, const struct cabo_packet *p)
 	cabo_strbuf_putc(sb, '\n');
 }
 
-static void print_batch(struct arpprint *ap, const struct cabo_batch *b)
-{
-	if (!ap->active || !b->count)
-		return;
-	cabo_strbuf_clear(&ap->line);
-	for (unsigned i = 0; i < b->count; i++)
-		format_packet(ap, b->p[i]);
-	if (!ap->line.length)
-		return;
-	FILE *f = ap->outfile ? ap->outfile : stderr;
-	fwrite(cabo_strbuf_str(&ap->line), 1, ap->line.length, f);
-	fflush(f);
-}
-
-static void arpprint_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
-{
-	print_batch((struct arpprint *)e, b);
-	cabo_output_push(e, 0, b);
-}
-
-static unsigned arpprint_pull(struct cabo_element *e, unsigned port, struct cabo_batch *b,
-			      unsigned max)
-{
-	unsigned n = cabo_input_pull(e, 0, b, max);
-	print_batch((struct arpprint *)e, b);
-	return n;
-}
-
 static const struct cabo_handler arpprint_handlers[] = {
-	{ "active", cabo_read_bool_field, cabo_write_bool_field, CABO_FIELD(struct arpprint, active), 0 },
+	{ "active", cabo_read_bool_field, cabo_write_bool_field, CABO_FIELD(struct arpprint, po.active), 0 },
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 
 CABO_ELEMENT_CLASS(arpprint_class) = {
 	.name = "ARPPrint", .port_count = "1/1", .processing = "a/a",
 	.size = sizeof(struct arpprint), .configure = arpprint_configure,
-	.initialize = arpprint_initialize, .cleanup = arpprint_cleanup,
-	.push = arpprint_push, .pull = arpprint_pull, .handlers = arpprint_handlers,
+	.initialize = cabo_printout_initialize, .cleanup = cabo_printout_cleanup,
+	.push = cabo_printout_push, .pull = cabo_printout_pull, .handlers = arpprint_handlers,
 };

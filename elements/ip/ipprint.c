@@ -103,22 +103,20 @@
 
 #include "element.h"
 #include "iphdr.h"
+#include "../standard/printout.h"
 
 enum { CONTENTS_NONE, CONTENTS_HEX, CONTENTS_ASCII };
 
 struct ipprint {
-	struct cabo_element e;
-	char *label;
+	struct cabo_printout po;     /* label, active, OUTFILE, line buffer */
 	int64_t maxlength;
 	unsigned contents;
 	bool payload;
 	bool print_id, print_ttl, print_tos, print_len, print_timestamp, print_paint;
 	bool swap;
-	bool active;
-	char *outfilename;
-	FILE *outfile;
-	struct cabo_strbuf line;
 };
+
+static void format_packet(struct cabo_printout *po, const struct cabo_packet *p);
 
 /* ---- Click's names (IPNameInfo) */
 
@@ -193,8 +191,9 @@ static int ipprint_configure(struct cabo_element *e, struct cabo_args *a)
 	char *contents = NULL, *payload = NULL, *channel = NULL;
 	bool aggregate = false;
 	p->maxlength = 1500;
-	p->print_timestamp = p->swap = p->active = true;
-	cabo_args_read_string(a, "LABEL", CABO_ARG_POSITIONAL, &p->label);
+	p->po.format = format_packet;
+	p->print_timestamp = p->swap = p->po.active = true;
+	cabo_args_read_string(a, "LABEL", CABO_ARG_POSITIONAL, &p->po.label);
 	cabo_args_read_word(a, "CONTENTS", 0, &contents);
 	cabo_args_read_word(a, "PAYLOAD", 0, &payload);
 	cabo_args_read_int(a, "MAXLENGTH", 0, &p->maxlength);
@@ -207,8 +206,8 @@ static int ipprint_configure(struct cabo_element *e, struct cabo_args *a)
 	cabo_args_read_bool(a, "SWAP", 0, &p->swap);
 	cabo_args_read_bool(a, "LENGTH", 0, &p->print_len);
 	cabo_args_read_bool(a, "AGGREGATE", 0, &aggregate);
-	cabo_args_read_bool(a, "ACTIVE", 0, &p->active);
-	cabo_args_read_string(a, "OUTFILE", 0, &p->outfilename);
+	cabo_args_read_bool(a, "ACTIVE", 0, &p->po.active);
+	cabo_args_read_string(a, "OUTFILE", 0, &p->po.outfilename);
 	cabo_args_read_word(a, "CHANNEL", 0, &channel);
 	int r = cabo_args_complete(a);
 	unsigned pc = CONTENTS_NONE;
@@ -232,27 +231,6 @@ static int ipprint_configure(struct cabo_element *e, struct cabo_args *a)
 	free(payload);
 	free(channel);
 	return r;
-}
-
-static int ipprint_initialize(struct cabo_element *e, struct cabo_errh *errh)
-{
-	struct ipprint *p = (struct ipprint *)e;
-	if (p->outfilename) {
-		p->outfile = fopen(p->outfilename, "wb");
-		if (!p->outfile)
-			return cabo_errh_error(errh, "%s: %s", p->outfilename, strerror(errno));
-	}
-	return 0;
-}
-
-static void ipprint_cleanup(struct cabo_element *e)
-{
-	struct ipprint *p = (struct ipprint *)e;
-	if (p->outfile)
-		fclose(p->outfile);
-	free(p->label);
-	free(p->outfilename);
-	cabo_strbuf_free(&p->line);
 }
 
 /* ---- Lines */
@@ -428,21 +406,6 @@ static void icmp_line(const struct ipprint *pr, struct cabo_strbuf *sb, const st
 		cabo_strbuf_puts(sb, "truncated-icmp");
 }
 
-/* Click's Timestamp format: 6 decimals, 9 when not whole microseconds. */
-static void put_timestamp(struct cabo_strbuf *sb, int64_t ns)
-{
-	const char *sign = "";
-	if (ns < 0) {
-		sign = "-";
-		ns = -ns;
-	}
-	long long sec = ns / 1000000000, sub = ns % 1000000000;
-	if (sub % 1000 == 0)
-		cabo_strbuf_printf(sb, "%s%lld.%06lld", sign, sec, sub / 1000);
-	else
-		cabo_strbuf_printf(sb, "%s%lld.%09lld", sign, sec, sub);
-}
-
 static void put_data(const struct ipprint *pr, struct cabo_strbuf *sb, const struct view *v)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -476,18 +439,19 @@ static void put_data(const struct ipprint *pr, struct cabo_strbuf *sb, const str
 	}
 }
 
-/* Appends p's line (newline included) to the buffer; false if p has no
- * network header annotation (nothing printed). */
-static bool format_packet(struct ipprint *pr, const struct cabo_packet *p)
+/* Appends p's line (newline included) to the buffer; nothing if p has no
+ * network header annotation. */
+static void format_packet(struct cabo_printout *po, const struct cabo_packet *p)
 {
+	struct ipprint *pr = (struct ipprint *)po;
 	const uint8_t *ip = cabo_packet_network_header(p);
 	if (!ip)
-		return false;
-	struct cabo_strbuf *sb = &pr->line;
-	if (pr->label && *pr->label)
-		cabo_strbuf_printf(sb, "%s: ", pr->label);
+		return;
+	struct cabo_strbuf *sb = &po->line;
+	if (po->label && *po->label)
+		cabo_strbuf_printf(sb, "%s: ", po->label);
 	if (pr->print_timestamp) {
-		put_timestamp(sb, p->anno.timestamp_ns);
+		cabo_printout_timestamp(sb, p->anno.timestamp_ns);
 		cabo_strbuf_puts(sb, ": ");
 	}
 	if (pr->print_paint)
@@ -498,7 +462,7 @@ static bool format_packet(struct ipprint *pr, const struct cabo_packet *p)
 	const uint8_t *end = p->data + p->length;
 	if (ip > end || end - ip < IPH_MIN) {
 		cabo_strbuf_puts(sb, "truncated-ip\n");
-		return true;
+		return;
 	}
 	struct view v = { .p = p, .ip = ip };
 	v.ip_len = get16(ip + IPH_LEN);
@@ -543,46 +507,17 @@ static bool format_packet(struct ipprint *pr, const struct cabo_packet *p)
 	if (pr->contents != CONTENTS_NONE)
 		put_data(pr, sb, &v);
 	cabo_strbuf_putc(sb, '\n');
-	return true;
-}
-
-static void print_batch(struct ipprint *pr, const struct cabo_batch *b)
-{
-	if (!pr->active || !b->count)
-		return;
-	cabo_strbuf_clear(&pr->line);
-	for (unsigned i = 0; i < b->count; i++)
-		format_packet(pr, b->p[i]);
-	if (!pr->line.length)
-		return;
-	FILE *f = pr->outfile ? pr->outfile : stderr;
-	fwrite(cabo_strbuf_str(&pr->line), 1, pr->line.length, f);
-	fflush(f);
-}
-
-static void ipprint_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
-{
-	print_batch((struct ipprint *)e, b);
-	cabo_output_push(e, 0, b);
-}
-
-static unsigned ipprint_pull(struct cabo_element *e, unsigned port, struct cabo_batch *b,
-			     unsigned max)
-{
-	unsigned n = cabo_input_pull(e, 0, b, max);
-	print_batch((struct ipprint *)e, b);
-	return n;
 }
 
 static const struct cabo_handler ipprint_handlers[] = {
 	{ "active", cabo_read_bool_field, cabo_write_bool_field,
-	  CABO_FIELD(struct ipprint, active), 0 },
+	  CABO_FIELD(struct ipprint, po.active), 0 },
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 
 CABO_ELEMENT_CLASS(ipprint_class) = {
 	.name = "IPPrint", .port_count = "1/1", .processing = "a/a",
 	.size = sizeof(struct ipprint), .configure = ipprint_configure,
-	.initialize = ipprint_initialize, .cleanup = ipprint_cleanup,
-	.push = ipprint_push, .pull = ipprint_pull, .handlers = ipprint_handlers,
+	.initialize = cabo_printout_initialize, .cleanup = cabo_printout_cleanup,
+	.push = cabo_printout_push, .pull = cabo_printout_pull, .handlers = ipprint_handlers,
 };

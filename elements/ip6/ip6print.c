@@ -64,36 +64,29 @@
 
 #include "element.h"
 #include "ip6hdr.h"
+#include "../standard/printout.h"
 
 struct ip6print {
-	struct cabo_element e;
-	char *label;
+	struct cabo_printout po;     /* label, active, line buffer */
 	uint64_t nbytes;
 	bool contents;
 	bool headers;
-	bool active;
-	struct cabo_strbuf line;
 };
+
+static void format_packet(struct cabo_printout *po, const struct cabo_packet *p);
 
 static int ip6print_configure(struct cabo_element *e, struct cabo_args *a)
 {
 	struct ip6print *p = (struct ip6print *)e;
 	p->nbytes = 1500;
-	p->active = true;
-	cabo_args_read_string(a, "LABEL", CABO_ARG_POSITIONAL, &p->label);
+	p->po.format = format_packet;
+	p->po.active = true;
+	cabo_args_read_string(a, "LABEL", CABO_ARG_POSITIONAL, &p->po.label);
 	cabo_args_read_bool(a, "CONTENTS", 0, &p->contents);
 	cabo_args_read_uint(a, "NBYTES", 0, &p->nbytes);
 	cabo_args_read_bool(a, "HEADERS", 0, &p->headers);
-	cabo_args_read_bool(a, "ACTIVE", 0, &p->active);
+	cabo_args_read_bool(a, "ACTIVE", 0, &p->po.active);
 	return cabo_args_complete(a);
-}
-
-static void ip6print_cleanup(struct cabo_element *e)
-{
-	struct ip6print *p = (struct ip6print *)e;
-	free(p->label);
-	p->label = NULL;
-	cabo_strbuf_free(&p->line);
 }
 
 /* ---- The header chain (HEADERS true) */
@@ -189,14 +182,15 @@ static void put_chain(struct cabo_strbuf *sb, const uint8_t *h, uint32_t len)
 
 /* ---- Lines */
 
-static void format_packet(struct ip6print *pr, const struct cabo_packet *p)
+static void format_packet(struct cabo_printout *po, const struct cabo_packet *p)
 {
+	struct ip6print *pr = (struct ip6print *)po;
 	const uint8_t *ip = cabo_packet_network_header(p);
 	if (!ip)
 		return;
-	struct cabo_strbuf *sb = &pr->line;
-	if (pr->label && *pr->label)
-		cabo_strbuf_printf(sb, "%s: ", pr->label);
+	struct cabo_strbuf *sb = &po->line;
+	if (po->label && *po->label)
+		cabo_strbuf_printf(sb, "%s: ", po->label);
 	/* As in IPPrint, a header stripped off (in the headroom) prints too. */
 	const uint8_t *end = p->data + p->length;
 	if (ip > end || end - ip < IP6H_LEN) {
@@ -227,42 +221,15 @@ static void format_packet(struct ip6print *pr, const struct cabo_packet *p)
 	cabo_strbuf_putc(sb, '\n');
 }
 
-static void print_batch(struct ip6print *pr, const struct cabo_batch *b)
-{
-	if (!pr->active || !b->count)
-		return;
-	cabo_strbuf_clear(&pr->line);
-	for (unsigned i = 0; i < b->count; i++)
-		format_packet(pr, b->p[i]);
-	if (!pr->line.length)
-		return;
-	fwrite(cabo_strbuf_str(&pr->line), 1, pr->line.length, stderr);
-	fflush(stderr);
-}
-
-static void ip6print_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
-{
-	print_batch((struct ip6print *)e, b);
-	cabo_output_push(e, 0, b);
-}
-
-static unsigned ip6print_pull(struct cabo_element *e, unsigned port, struct cabo_batch *b,
-			      unsigned max)
-{
-	unsigned n = cabo_input_pull(e, 0, b, max);
-	print_batch((struct ip6print *)e, b);
-	return n;
-}
-
 static const struct cabo_handler ip6print_handlers[] = {
 	{ "active", cabo_read_bool_field, cabo_write_bool_field,
-	  CABO_FIELD(struct ip6print, active), 0 },
+	  CABO_FIELD(struct ip6print, po.active), 0 },
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 
 CABO_ELEMENT_CLASS(ip6print_class) = {
 	.name = "IP6Print", .port_count = "1/1", .processing = "a/a",
 	.size = sizeof(struct ip6print), .configure = ip6print_configure,
-	.cleanup = ip6print_cleanup, .push = ip6print_push, .pull = ip6print_pull,
+	.cleanup = cabo_printout_cleanup, .push = cabo_printout_push, .pull = cabo_printout_pull,
 	.handlers = ip6print_handlers, .drop_reasons = NULL,
 };

@@ -61,28 +61,29 @@
 #include <unistd.h>
 
 #include "element.h"
+#include "printout.h"
 
 enum { CONTENTS_NONE, CONTENTS_HEX, CONTENTS_ASCII };
 
 struct print {
-	struct cabo_element e;
-	char *label;
+	struct cabo_printout po;     /* label, active, line buffer */
 	int64_t maxlength;
 	int contents;
 	bool timestamp;
 	bool print_anno;
 	bool headroom;
 	bool cpu;
-	bool active;
-	struct cabo_strbuf line;     /* reused: no allocation once warm */
 };
+
+static void format_packet(struct cabo_printout *po, const struct cabo_packet *pkt);
 
 static int print_configure(struct cabo_element *e, struct cabo_args *a)
 {
 	struct print *p = (struct print *)e;
 	char *label = NULL, *contents = NULL;
 	int64_t maxlength = 24;
-	p->active = true;
+	p->po.format = format_packet;
+	p->po.active = true;
 	cabo_args_read_string(a, "LABEL", CABO_ARG_POSITIONAL, &label);
 	cabo_args_read_int(a, "MAXLENGTH", CABO_ARG_POSITIONAL, &maxlength);
 	cabo_args_read_int(a, "LENGTH", 0, &maxlength);
@@ -90,7 +91,7 @@ static int print_configure(struct cabo_element *e, struct cabo_args *a)
 	cabo_args_read_word(a, "CONTENTS", 0, &contents);
 	cabo_args_read_bool(a, "TIMESTAMP", 0, &p->timestamp);
 	cabo_args_read_bool(a, "PRINTANNO", 0, &p->print_anno);
-	cabo_args_read_bool(a, "ACTIVE", 0, &p->active);
+	cabo_args_read_bool(a, "ACTIVE", 0, &p->po.active);
 	cabo_args_read_bool(a, "HEADROOM", 0, &p->headroom);
 	cabo_args_read_bool(a, "CPU", 0, &p->cpu);
 	int r = cabo_args_complete(a);
@@ -118,40 +119,19 @@ static int print_configure(struct cabo_element *e, struct cabo_args *a)
 		free(label);
 		return -1;
 	}
-	p->label = label;
+	p->po.label = label;
 	p->maxlength = maxlength;
 	return 0;
 }
 
-static void print_cleanup(struct cabo_element *e)
-{
-	struct print *p = (struct print *)e;
-	free(p->label);
-	cabo_strbuf_free(&p->line);
-}
-
-/* Click's Timestamp format: 6 decimals, 9 when not whole microseconds. */
-static void put_timestamp(struct cabo_strbuf *sb, int64_t ns)
-{
-	const char *sign = "";
-	if (ns < 0) {
-		sign = "-";
-		ns = -ns;
-	}
-	long long sec = ns / 1000000000, sub = ns % 1000000000;
-	if (sub % 1000 == 0)
-		cabo_strbuf_printf(sb, "%s%lld.%06lld", sign, sec, sub / 1000);
-	else
-		cabo_strbuf_printf(sb, "%s%lld.%09lld", sign, sec, sub);
-}
-
-static void format_packet(struct print *p, const struct cabo_packet *pkt)
+static void format_packet(struct cabo_printout *po, const struct cabo_packet *pkt)
 {
 	static const char hex[] = "0123456789abcdef";
-	struct cabo_strbuf *sb = &p->line;
+	struct print *p = (struct print *)po;
+	struct cabo_strbuf *sb = &po->line;
 	const char *sep = "";
-	if (p->label && *p->label) {
-		cabo_strbuf_puts(sb, p->label);
+	if (po->label && *po->label) {
+		cabo_strbuf_puts(sb, po->label);
 		sep = ": ";
 	}
 	if (p->cpu) {
@@ -160,7 +140,7 @@ static void format_packet(struct print *p, const struct cabo_packet *pkt)
 	}
 	if (p->timestamp) {
 		cabo_strbuf_puts(sb, sep);
-		put_timestamp(sb, pkt->anno.timestamp_ns);
+		cabo_printout_timestamp(sb, pkt->anno.timestamp_ns);
 		sep = ": ";
 	}
 	cabo_strbuf_printf(sb, "%s%4u", sep, pkt->length);
@@ -196,39 +176,14 @@ static void format_packet(struct print *p, const struct cabo_packet *pkt)
 	cabo_strbuf_putc(sb, '\n');
 }
 
-static void print_batch(struct print *p, const struct cabo_batch *b)
-{
-	if (!p->active || !b->count)
-		return;
-	cabo_strbuf_clear(&p->line);
-	for (unsigned i = 0; i < b->count; i++)
-		format_packet(p, b->p[i]);
-	fwrite(cabo_strbuf_str(&p->line), 1, p->line.length, stderr);
-	fflush(stderr);
-}
-
-static void print_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
-{
-	print_batch((struct print *)e, b);
-	cabo_output_push(e, 0, b);
-}
-
-static unsigned print_pull(struct cabo_element *e, unsigned port, struct cabo_batch *b,
-			   unsigned max)
-{
-	unsigned n = cabo_input_pull(e, 0, b, max);
-	print_batch((struct print *)e, b);
-	return n;
-}
-
 static const struct cabo_handler print_handlers[] = {
-	{ "active", cabo_read_bool_field, cabo_write_bool_field, CABO_FIELD(struct print, active), 0 },
+	{ "active", cabo_read_bool_field, cabo_write_bool_field, CABO_FIELD(struct print, po.active), 0 },
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 
 CABO_ELEMENT_CLASS(print_class) = {
 	.name = "Print", .port_count = "1/1", .processing = "a/a",
 	.size = sizeof(struct print), .configure = print_configure,
-	.cleanup = print_cleanup, .push = print_push, .pull = print_pull,
+	.cleanup = cabo_printout_cleanup, .push = cabo_printout_push, .pull = cabo_printout_pull,
 	.handlers = print_handlers,
 };
