@@ -50,6 +50,10 @@ struct cabo_config_options {
 	 * every standard class name does. */
 	bool (*is_class)(const char *name, void *arg);
 	void *is_class_arg;
+	/* A virtual node's pipeline: top-level `input` and `output` are its
+	 * interfaces, elements of the classes VirtualNodeInput and
+	 * VirtualNodeOutput (as `input`/`output` are in a compound). */
+	bool interfaces;
 };
 
 /* Both return 0 on success or -1 after reporting every error to errh.  On

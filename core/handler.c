@@ -186,10 +186,40 @@ static const struct router_handler *router_handler(const char *name)
 /* ---- Lookup by "element.handler" */
 
 struct target {
+	struct cabo_router *router;                /* the pipeline that holds it */
 	struct cabo_element *element;              /* NULL for router-wide */
 	const struct cabo_handler *handler;
 	const struct router_handler *global;
 };
+
+/* "sp1/rt.table" names handler rt.table of virtual node sp1 (nested nodes
+ * nest: "sp1/sub/rt.table").  Moves r and *spec down to the pipeline that
+ * holds the element, as far as the names lead; an element of r itself wins
+ * over a virtual node's path. */
+static struct cabo_router *descend(struct cabo_router *r, const char **spec)
+{
+	for (;;) {
+		size_t len = strcspn(*spec, ".");
+		char *ename = cabo_xstrndup(*spec, len);
+		bool here = cabo_router_find(r, ename) != NULL;
+		free(ename);
+		if (here)
+			return r;
+		struct cabo_router *next = NULL;
+		for (unsigned i = 0; i < r->nchildren && !next; i++) {
+			const char *base = strrchr(r->children[i]->name, '/');
+			base = base ? base + 1 : r->children[i]->name;
+			size_t n = strlen(base);
+			if (n < len && strncmp(*spec, base, n) == 0 && (*spec)[n] == '/') {
+				next = r->children[i];
+				*spec += n + 1;
+			}
+		}
+		if (!next)
+			return r;
+		r = next;
+	}
+}
 
 /* `context`, when given, is the element making the call: element names are
  * then looked up relative to its compound first, as Click does. */
@@ -197,21 +227,25 @@ static int resolve(struct cabo_router *r, struct cabo_element *context, const ch
 		   struct target *t, struct cabo_errh *errh)
 {
 	memset(t, 0, sizeof *t);
+	const char *full = spec;
+	if (!context)
+		r = descend(r, &spec);
+	t->router = r;
 	const char *dot = strchr(spec, '.');
 	if (!dot) {
 		t->global = router_handler(spec);
 		if (!t->global)
-			return cabo_errh_error(errh, "no handler named '%s'", spec);
+			return cabo_errh_error(errh, "no handler named '%s'", full);
 		return 0;
 	}
 	char *ename = cabo_xstrndup(spec, (size_t)(dot - spec));
 	t->element = context ? cabo_element_find(context, ename) : cabo_router_find(r, ename);
 	free(ename);
 	if (!t->element)
-		return cabo_errh_error(errh, "no element named '%.*s'", (int)(dot - spec), spec);
+		return cabo_errh_error(errh, "no element named '%.*s'", (int)(strcspn(full, ".")), full);
 	t->handler = cabo_element_handler(t->element, dot + 1);
 	if (!t->handler)
-		return cabo_errh_error(errh, "no handler named '%s'", spec);
+		return cabo_errh_error(errh, "no handler named '%s'", full);
 	return 0;
 }
 
@@ -223,7 +257,7 @@ static int read_target(struct cabo_router *r, struct cabo_element *context, cons
 		return -1;
 	if (t.global ? !t.global->read : !t.handler->read)
 		return cabo_errh_error(errh, "handler '%s' is write-only", spec);
-	return t.global ? t.global->read(r, out) : t.handler->read(t.element, t.handler->arg, out);
+	return t.global ? t.global->read(t.router, out) : t.handler->read(t.element, t.handler->arg, out);
 }
 
 static int write_target(struct cabo_router *r, struct cabo_element *context, const char *spec,
@@ -236,7 +270,7 @@ static int write_target(struct cabo_router *r, struct cabo_element *context, con
 		return cabo_errh_error(errh, "handler '%s' is read-only", spec);
 	if (!value)
 		value = "";
-	return t.global ? t.global->write(r, value, errh)
+	return t.global ? t.global->write(t.router, value, errh)
 			: t.handler->write(t.element, value, t.handler->arg, errh);
 }
 

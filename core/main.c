@@ -11,10 +11,11 @@
 #include "dot.h"
 #include "master.h"
 #include "router.h"
+#include "stats.h"
 
 enum {
 	OPT_CHECK = 256, OPT_FLATTEN, OPT_DOT, OPT_ELEMENTS, OPT_THREADS,
-	OPT_SIMTIME, OPT_HELP, OPT_VERSION,
+	OPT_SIMTIME, OPT_HELP, OPT_VERSION, OPT_STATS, OPT_STATS_FORMAT,
 };
 
 struct options {
@@ -25,7 +26,8 @@ struct options {
 	unsigned nhandlers;
 	const char **overrides;
 	unsigned noverrides;
-	bool quiet, check, flatten, dot, elements, simtime;
+	bool quiet, check, flatten, dot, elements, simtime, stats;
+	enum cabo_stats_format stats_format;
 	unsigned threads;
 };
 
@@ -52,7 +54,9 @@ static void usage(FILE *out)
 	      "      --dot                print the configuration graph (Graphviz) and exit\n"
 	      "      --elements           list the element classes and exit\n"
 	      "      --simtime            run on simulated time\n"
-	      "      --threads N          worker threads (only 1 yet)\n"
+	      "      --threads N          run N worker threads (default 1)\n"
+	      "      --stats              print accounting (per virtual node, per element) at the end\n"
+	      "      --stats-format FMT   'table' (default) or 'prometheus' (implies --stats)\n"
 	      "      --help               print this message\n"
 	      "      --version            print the version\n"
 	      "NAME=VALUE overrides define($NAME ...) in the configuration.\n", out);
@@ -73,6 +77,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "elements", no_argument, NULL, OPT_ELEMENTS },
 		{ "simtime", no_argument, NULL, OPT_SIMTIME },
 		{ "threads", required_argument, NULL, OPT_THREADS },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "stats-format", required_argument, NULL, OPT_STATS_FORMAT },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -104,6 +110,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->threads = (unsigned)n;
 			break;
 		}
+		case OPT_STATS: o->stats = true; break;
+		case OPT_STATS_FORMAT:
+			o->stats = true;
+			if (strcmp(optarg, "table") == 0) {
+				o->stats_format = CABO_STATS_TABLE;
+			} else if (strcmp(optarg, "prometheus") == 0) {
+				o->stats_format = CABO_STATS_PROMETHEUS;
+			} else {
+				fprintf(stderr, "cabo: --stats-format: expected 'table' or 'prometheus', got '%s'\n", optarg);
+				return -1;
+			}
+			break;
 		case OPT_HELP: usage(stdout); return 1;
 		case OPT_VERSION: printf("cabo %s\n", PACKAGE_VERSION); return 1;
 		default: usage(stderr); return -1;
@@ -123,8 +141,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		fputs("cabo: give either a FILE or -e EXPR, not both\n", stderr);
 		return -1;
 	}
-	if (o->threads > 1) {
-		fputs("cabo: --threads: only 1 worker thread is supported in this version\n", stderr);
+	if (o->threads > 1 && o->simtime) {
+		fputs("cabo: --simtime runs on one worker thread (leave out --threads)\n", stderr);
 		return -1;
 	}
 	return 0;
@@ -149,7 +167,9 @@ static bool is_element_class(const char *name, void *arg)
 static int load_config(const struct options *o, struct cabo_config *config, char **text,
 		       struct cabo_errh *errh)
 {
-	struct cabo_config_options copt = { o->overrides, o->noverrides, is_element_class, NULL };
+	struct cabo_config_options copt = {
+		.overrides = o->overrides, .noverrides = o->noverrides, .is_class = is_element_class,
+	};
 	if (o->expr) {
 		*text = cabo_xstrdup(o->expr);
 		return cabo_config_parse_string(o->expr, "<expr>", &copt, config, errh);
@@ -218,7 +238,7 @@ static int run(const struct options *o, struct cabo_config *config, const char *
 	       struct cabo_errh *errh)
 {
 	struct cabo_master *master = cabo_master_new(o->threads, o->simtime, 0);
-	struct cabo_router_options ropt = { "", 0, o->check };
+	struct cabo_router_options ropt = { .name = "", .configure_only = o->check, .thread = 0 };
 	struct cabo_router *r = cabo_router_build(master, config, text, &ropt, errh);
 	if (!r) {
 		cabo_master_destroy(master);
@@ -232,7 +252,11 @@ static int run(const struct options *o, struct cabo_config *config, const char *
 		running_master = NULL;
 		if (print_handlers(r, o, errh) < 0)
 			status = 1;
+		if (o->stats)
+			cabo_stats_print(stdout, r, o->stats_format);
 	}
+	if (r->failed_vnodes && !status)
+		status = 1;
 	cabo_router_destroy(r);
 	cabo_master_destroy(master);
 	return status;

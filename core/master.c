@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "router.h"
 
@@ -34,6 +36,35 @@ void cabo_master_warp(struct cabo_master *m, int64_t now_ns)
 		m->sim_now_ns = now_ns;
 }
 
+/* ---- Cycle counter */
+
+uint64_t cabo_cycles(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return __builtin_ia32_rdtsc();
+#else
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+#endif
+}
+
+static int64_t monotonic_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+}
+
+double cabo_master_cycles_to_ns(const struct cabo_master *m, uint64_t cycles)
+{
+	uint64_t c1 = m->cycles_end ? m->cycles_end : cabo_cycles();
+	int64_t t1 = m->mono_end_ns ? m->mono_end_ns : monotonic_ns();
+	if (c1 <= m->cycles_start || t1 <= m->mono_start_ns)
+		return (double)cycles;
+	return (double)cycles * (double)(t1 - m->mono_start_ns) / (double)(c1 - m->cycles_start);
+}
+
 /* ---- Master */
 
 struct cabo_master *cabo_master_new(unsigned nthreads, bool simtime, int64_t sim_start_ns)
@@ -47,7 +78,15 @@ struct cabo_master *cabo_master_new(unsigned nthreads, bool simtime, int64_t sim
 		struct cabo_worker *w = &m->workers[i];
 		w->master = m;
 		w->index = i;
-		w->run_list.next = w->run_list.prev = &w->run_list;
+		cabo_sched_class_init(&w->root, NULL, 1);
+		w->kick_fd = -1;
+		if (m->nthreads > 1) {
+			w->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+			w->fds = cabo_xcalloc(1, sizeof *w->fds);
+			w->fd_tasks = cabo_xcalloc(1, sizeof *w->fd_tasks);
+			w->fds[0] = (struct pollfd){ .fd = w->kick_fd, .events = POLLIN };
+			w->nfds = 1;
+		}
 	}
 	return m;
 }
@@ -57,9 +96,13 @@ void cabo_master_destroy(struct cabo_master *m)
 	if (!m)
 		return;
 	for (unsigned i = 0; i < m->nthreads; i++) {
-		free(m->workers[i].heap);
-		free(m->workers[i].fds);
-		free(m->workers[i].fd_tasks);
+		struct cabo_worker *w = &m->workers[i];
+		free(w->heap);
+		free(w->fds);
+		free(w->fd_tasks);
+		cabo_sched_class_destroy(&w->root);
+		if (w->kick_fd >= 0)
+			close(w->kick_fd);
 	}
 	free(m->workers);
 	free(m->routers);
@@ -71,40 +114,121 @@ struct cabo_worker *cabo_master_worker(struct cabo_master *m, unsigned thread)
 	return &m->workers[thread < m->nthreads ? thread : 0];
 }
 
+static struct cabo_worker *home_worker(const struct cabo_router *r)
+{
+	return cabo_master_worker(r->master, r->home_thread);
+}
+
+/* Virtual nodes of the top-level router go to the worker with the least
+ * placed weight, heaviest first (the classic greedy partition), so the
+ * shares each worker enforces add up to the configured ones as closely as
+ * whole pipelines allow.  Nested nodes run with their parent. */
+static void place_children(struct cabo_master *m, struct cabo_router *r)
+{
+	unsigned n = r->nchildren;
+	if (!n)
+		return;
+	struct cabo_router **order = cabo_xcalloc(n, sizeof *order);
+	memcpy(order, r->children, n * sizeof *order);
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j > 0 && order[j]->weight > order[j - 1]->weight; j--) {
+			struct cabo_router *t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (unsigned i = 0; i < n; i++) {
+		struct cabo_router *c = order[i];
+		if (c->thread_hint >= 0) {
+			c->home_thread = (unsigned)c->thread_hint % m->nthreads;
+		} else if (r->parent) {
+			c->home_thread = r->home_thread;
+		} else {
+			unsigned best = 0;
+			for (unsigned w = 1; w < m->nthreads; w++)
+				if (m->workers[w].placed_weight < m->workers[best].placed_weight)
+					best = w;
+			c->home_thread = best;
+		}
+		m->workers[c->home_thread].placed_weight += c->weight;
+	}
+	free(order);
+}
+
+/* The scheduling class r competes in: its parent's if they share a worker,
+ * else that worker's root. */
+static struct cabo_sched_class *parent_class(struct cabo_router *r)
+{
+	for (struct cabo_router *p = r->parent; p; p = p->parent)
+		if (p->home_thread == r->home_thread)
+			return &p->sched;
+	return &home_worker(r)->root;
+}
+
+static void attach_tree(struct cabo_master *m, struct cabo_router *r)
+{
+	cabo_sched_class_init(&r->sched, parent_class(r), r->weight);
+	r->pool->concurrent = m->nthreads > 1;
+	r->pool->owner_thread = r->home_thread;
+	r->attached = true;
+	for (unsigned i = 0; i < r->ntasks; i++) {
+		r->tasks[i]->home_thread = r->home_thread;
+		if (r->tasks[i]->scheduled)
+			cabo_task_schedule(r->tasks[i]);
+	}
+	cabo_worker_move_router_fds(m, r);
+	for (unsigned i = 0; i < r->npending_timers; i++) {
+		struct cabo_timer *t = r->pending_timers[i];
+		t->heap_index = -1;
+		cabo_worker_add_timer(home_worker(r), t);
+	}
+	r->npending_timers = 0;
+	place_children(m, r);
+	for (unsigned i = 0; i < r->nchildren; i++)
+		attach_tree(m, r->children[i]);
+}
+
 void cabo_master_attach(struct cabo_master *m, struct cabo_router *r)
 {
 	m->routers = cabo_xrealloc(m->routers, (m->nrouters + 1) * sizeof *m->routers);
 	m->routers[m->nrouters++] = r;
-	r->attached = true;
-	for (unsigned i = 0; i < r->ntasks; i++)
-		if (r->tasks[i]->scheduled)
-			cabo_worker_link_task(cabo_master_worker(m, r->tasks[i]->home_thread), r->tasks[i]);
-	for (unsigned i = 0; i < r->npending_timers; i++) {
-		struct cabo_timer *t = r->pending_timers[i];
-		t->heap_index = -1;
-		cabo_worker_add_timer(cabo_master_worker(m, 0), t);
+	r->home_thread = r->thread_hint >= 0 ? (unsigned)r->thread_hint % m->nthreads : 0;
+	attach_tree(m, r);
+}
+
+/* Takes r's tasks and timers off its worker. */
+static void unlink_router(struct cabo_router *r)
+{
+	for (unsigned i = 0; i < r->ntasks; i++) {
+		if (r->tasks[i]->linked)
+			home_worker(r)->nlinked--;
+		cabo_sched_unlink_task(r->tasks[i]);
 	}
-	r->npending_timers = 0;
+	struct cabo_worker *w = home_worker(r);
+	for (unsigned i = w->nheap; i-- > 0;)
+		if (w->heap[i]->element->router == r)
+			cabo_worker_remove_timer(w, w->heap[i]);
+}
+
+static void detach_tree(struct cabo_master *m, struct cabo_router *r)
+{
+	for (unsigned i = 0; i < r->nchildren; i++)
+		detach_tree(m, r->children[i]);
+	unlink_router(r);
+	cabo_worker_forget_router_fds(home_worker(r), r);
+	cabo_sched_class_destroy(&r->sched);
+	m->workers[r->home_thread].placed_weight -= r->parent ? r->weight : 0;
+	r->attached = false;
 }
 
 void cabo_master_detach(struct cabo_master *m, struct cabo_router *r)
 {
-	for (unsigned i = 0; i < r->ntasks; i++)
-		cabo_worker_unlink_task(r->tasks[i]);
-	for (unsigned w = 0; w < m->nthreads; w++) {
-		struct cabo_worker *worker = &m->workers[w];
-		cabo_worker_forget_router_fds(worker, r);
-		for (unsigned i = worker->nheap; i-- > 0;)
-			if (worker->heap[i]->element->router == r)
-				cabo_worker_remove_timer(worker, worker->heap[i]);
-	}
+	detach_tree(m, r);
 	for (unsigned i = 0; i < m->nrouters; i++) {
 		if (m->routers[i] == r) {
 			m->routers[i] = m->routers[--m->nrouters];
 			break;
 		}
 	}
-	r->attached = false;
 }
 
 void cabo_master_signal_stop(struct cabo_master *m)
@@ -112,28 +236,15 @@ void cabo_master_signal_stop(struct cabo_master *m)
 	m->signalled = 1;
 }
 
+void cabo_router_request_stop(struct cabo_router *r)
+{
+	r->stop_requested = true;
+	/* A virtual node stops alone: its tasks leave the run lists now. */
+	if (r->parent && r->attached)
+		unlink_router(r);
+}
+
 /* ---- Tasks */
-
-void cabo_worker_link_task(struct cabo_worker *w, struct cabo_task *t)
-{
-	if (t->linked)
-		return;
-	struct cabo_task *head = &w->run_list;
-	t->prev = head->prev;
-	t->next = head;
-	head->prev->next = t;
-	head->prev = t;
-	t->linked = true;
-}
-
-void cabo_worker_unlink_task(struct cabo_task *t)
-{
-	if (!t->linked)
-		return;
-	t->prev->next = t->next;
-	t->next->prev = t->prev;
-	t->linked = false;
-}
 
 void cabo_task_init(struct cabo_task *t, struct cabo_element *e,
 		    bool (*fire)(struct cabo_task *), void *arg)
@@ -149,14 +260,56 @@ void cabo_task_schedule(struct cabo_task *t)
 {
 	t->scheduled = true;
 	struct cabo_router *r = t->element->router;
-	if (r->attached)
-		cabo_worker_link_task(cabo_master_worker(r->master, t->home_thread), t);
+	if (!r->attached || t->linked || r->stop_requested)
+		return;
+	home_worker(r)->nlinked++;
+	cabo_sched_link_task(&r->sched, t);
 }
 
 void cabo_task_unschedule(struct cabo_task *t)
 {
 	t->scheduled = false;
-	cabo_worker_unlink_task(t);
+	if (t->linked)
+		home_worker(t->element->router)->nlinked--;
+	cabo_sched_unlink_task(t);
+}
+
+static void kick(struct cabo_worker *w)
+{
+	uint64_t one = 1;
+	if (w->kick_fd >= 0 && write(w->kick_fd, &one, sizeof one) < 0)
+		return; /* the counter is full: the worker is being kicked anyway */
+}
+
+void cabo_task_wake(struct cabo_task *t)
+{
+	struct cabo_router *r = t->element->router;
+	if (r->master->nthreads == 1 || t->home_thread == cabo_thread_index) {
+		cabo_task_schedule(t);
+		return;
+	}
+	if (atomic_exchange_explicit(&t->wake_queued, true, memory_order_acq_rel))
+		return;
+	struct cabo_worker *w = home_worker(r);
+	struct cabo_task *head = atomic_load_explicit(&w->wakes, memory_order_relaxed);
+	do
+		t->wake_next = head;
+	while (!atomic_compare_exchange_weak_explicit(&w->wakes, &head, t, memory_order_release,
+						      memory_order_relaxed));
+	if (atomic_load_explicit(&w->sleeping, memory_order_seq_cst))
+		kick(w);
+}
+
+/* Schedules the tasks other threads woke. */
+static void take_wakes(struct cabo_worker *w)
+{
+	struct cabo_task *t = atomic_exchange_explicit(&w->wakes, NULL, memory_order_acquire);
+	while (t) {
+		struct cabo_task *next = t->wake_next;
+		atomic_store_explicit(&t->wake_queued, false, memory_order_release);
+		cabo_task_schedule(t);
+		t = next;
+	}
 }
 
 /* ---- Timers: a binary min-heap per worker */
@@ -249,7 +402,7 @@ void cabo_timer_schedule_at(struct cabo_timer *t, int64_t when_ns)
 	struct cabo_router *r = t->element->router;
 	t->expiry_ns = when_ns;
 	if (r->attached) {
-		cabo_worker_add_timer(cabo_master_worker(r->master, 0), t);
+		cabo_worker_add_timer(home_worker(r), t);
 		return;
 	}
 	/* Not running yet: remembered until the router is attached. */
@@ -273,7 +426,7 @@ void cabo_timer_unschedule(struct cabo_timer *t)
 		return;
 	struct cabo_router *r = t->element->router;
 	if (r->attached)
-		cabo_worker_remove_timer(cabo_master_worker(r->master, 0), t);
+		cabo_worker_remove_timer(home_worker(r), t);
 	else {
 		remove_pending(r, t);
 		t->heap_index = -1;
@@ -296,33 +449,35 @@ static bool run_timers(struct cabo_worker *w)
 	return fired;
 }
 
-/* Runs each task linked at the start of the round once.  Returns whether any
+/* Runs as many tasks as are runnable at the start of the round, each
+ * picked by the CPU scheduler and charged what it used.  Returns whether any
  * did useful work. */
 static bool run_tasks(struct cabo_worker *w)
 {
-	struct cabo_task *head = &w->run_list;
+	struct cabo_sched_class *path[CABO_SCHED_MAX_DEPTH];
+	unsigned depth;
 	bool worked = false;
-	unsigned budget = 0;
-	for (struct cabo_task *t = head->next; t != head; t = t->next)
-		budget++;
-	struct cabo_task *t = head->next;
-	while (budget-- && t != head) {
-		struct cabo_task *next = t->next;
+	for (unsigned budget = w->nlinked; budget; budget--) {
+		struct cabo_task *t = cabo_sched_pick(&w->root, path, &depth);
+		if (!t)
+			break;
+		uint64_t start = cabo_cycles();
+		bool useful = t->fire(t);
+		uint64_t used = cabo_cycles() - start;
+		cabo_sched_charge(&w->root, path, depth, used);
+		t->cycles += used;
 		t->calls++;
-		if (t->fire(t)) {
+		if (useful) {
 			t->useful_calls++;
 			worked = true;
 		}
-		/* If the task unlinked itself, `next` was read before. */
-		t = next->linked || next == head ? next : head->next;
 	}
 	return worked;
 }
 
-
 static bool all_stopped(const struct cabo_master *m)
 {
-	if (m->signalled)
+	if (m->signalled || atomic_load_explicit(&m->stopping, memory_order_relaxed))
 		return true;
 	for (unsigned i = 0; i < m->nrouters; i++)
 		if (!m->routers[i]->stop_requested)
@@ -336,7 +491,7 @@ static bool all_stopped(const struct cabo_master *m)
 static void idle(struct cabo_worker *w)
 {
 	struct cabo_master *m = w->master;
-	bool have_tasks = w->run_list.next != &w->run_list;
+	bool have_tasks = w->nlinked > 0;
 	if (m->simtime) {
 		if (w->nheap) {
 			if (w->heap[0]->expiry_ns > m->sim_now_ns)
@@ -353,14 +508,21 @@ static void idle(struct cabo_worker *w)
 		wait = 0; /* polling tasks: only look at descriptors */
 	else if (w->nheap && w->heap[0]->expiry_ns - wall_clock_ns() < wait)
 		wait = w->heap[0]->expiry_ns - wall_clock_ns();
+	atomic_store_explicit(&w->sleeping, true, memory_order_seq_cst);
+	/* A wake queued before `sleeping` was visible found no one to kick. */
+	if (wait && atomic_load_explicit(&w->wakes, memory_order_seq_cst))
+		wait = 0;
 	cabo_worker_wait(w, wait);
+	atomic_store_explicit(&w->sleeping, false, memory_order_relaxed);
 }
 
-int cabo_master_run(struct cabo_master *m)
+static void worker_loop(struct cabo_worker *w)
 {
-	struct cabo_worker *w = &m->workers[0];
+	struct cabo_master *m = w->master;
 	unsigned rounds = 0;
-	while (!all_stopped(m)) {
+	cabo_thread_index = w->index;
+	while (!atomic_load_explicit(&m->stopping, memory_order_acquire)) {
+		take_wakes(w);
 		bool worked = run_tasks(w);
 		/* Busy tasks must not starve descriptors: look at them every
 		 * so often even when there is always work. */
@@ -369,9 +531,40 @@ int cabo_master_run(struct cabo_master *m)
 		/* A timer may have scheduled work: give it a round before idling. */
 		if (run_timers(w))
 			continue;
+		if (w->index == 0 && all_stopped(m)) {
+			atomic_store_explicit(&m->stopping, true, memory_order_release);
+			for (unsigned i = 1; i < m->nthreads; i++)
+				kick(&m->workers[i]);
+			break;
+		}
 		if (!worked)
 			idle(w);
 	}
+}
+
+static void *worker_thread(void *arg)
+{
+	worker_loop(arg);
+	return NULL;
+}
+
+int cabo_master_run(struct cabo_master *m)
+{
+	m->cycles_start = cabo_cycles();
+	m->mono_start_ns = monotonic_ns();
+	m->cycles_end = 0;
+	m->mono_end_ns = 0;
+	atomic_store(&m->stopping, false);
+	unsigned started = 1;
+	for (; started < m->nthreads; started++)
+		if (pthread_create(&m->workers[started].thread, NULL, worker_thread,
+				   &m->workers[started]) != 0)
+			break;
+	worker_loop(&m->workers[0]);
+	for (unsigned i = 1; i < started; i++)
+		pthread_join(m->workers[i].thread, NULL);
+	m->cycles_end = cabo_cycles();
+	m->mono_end_ns = monotonic_ns();
 	for (unsigned i = 0; i < m->nrouters; i++)
 		if (m->routers[i]->stop_status)
 			return m->routers[i]->stop_status;

@@ -5,6 +5,10 @@
 
 #include "strbuf.h"
 
+_Thread_local unsigned cabo_thread_index;
+
+static bool reclaim_remote(struct cabo_pool *pool);
+
 /* ---- Pools */
 
 struct cabo_pool *cabo_pool_new(const char *name, uint32_t capacity)
@@ -13,7 +17,6 @@ struct cabo_pool *cabo_pool_new(const char *name, uint32_t capacity)
 	pool->name = cabo_xstrdup(name);
 	pool->capacity = capacity;
 	pool->buffer_size = CABO_PACKET_BUFFER_SIZE;
-	pool->free = cabo_xcalloc(capacity, sizeof *pool->free);
 	return pool;
 }
 
@@ -21,6 +24,7 @@ uint32_t cabo_pool_destroy(struct cabo_pool *pool)
 {
 	if (!pool)
 		return 0;
+	reclaim_remote(pool);
 	uint32_t leaked = cabo_pool_in_use(pool);
 	for (uint32_t i = 0; i < pool->nchunks; i++)
 		free(pool->chunks[i]);
@@ -45,6 +49,12 @@ static bool grow(struct cabo_pool *pool)
 	uint8_t *block = aligned_alloc(64, desc_bytes + (size_t)n * pool->buffer_size);
 	if (!block)
 		return false;
+	/* The free stack grows with the pool, so an idle pipeline with a big
+	 * quota costs only what it has used. */
+	if (pool->allocated + n > pool->free_capacity) {
+		pool->free_capacity = pool->allocated + n;
+		pool->free = cabo_xrealloc(pool->free, pool->free_capacity * sizeof *pool->free);
+	}
 	pool->chunks = cabo_xrealloc(pool->chunks, (pool->nchunks + 1) * sizeof *pool->chunks);
 	pool->chunks[pool->nchunks++] = block;
 	struct cabo_packet *descs = (struct cabo_packet *)block;
@@ -79,6 +89,18 @@ static void note_use(struct cabo_pool *pool)
 		pool->high_water = used;
 }
 
+/* Takes back the packets other threads freed.  Returns whether any came. */
+static bool reclaim_remote(struct cabo_pool *pool)
+{
+	struct cabo_packet *p = atomic_exchange_explicit(&pool->remote_free, NULL,
+							 memory_order_acquire);
+	if (!p)
+		return false;
+	for (; p; p = p->next_free)
+		pool->free[pool->nfree++] = p;
+	return true;
+}
+
 /* Takes up to n free descriptors into out, growing the pool while it may;
  * what the quota refuses counts as allocation failures.  Shared by
  * allocation and cloning, which then fill the descriptors in differently. */
@@ -86,7 +108,7 @@ static unsigned take_free(struct cabo_pool *pool, struct cabo_packet **out, unsi
 {
 	unsigned got = 0;
 	while (got < n) {
-		if (!pool->nfree && !grow(pool)) {
+		if (!pool->nfree && !reclaim_remote(pool) && !grow(pool)) {
 			pool->alloc_failures += n - got;
 			break;
 		}
@@ -146,14 +168,33 @@ struct cabo_packet *cabo_packet_alloc_large(struct cabo_pool *pool, uint32_t len
 
 /* ---- Freeing */
 
-static void release_descriptor(struct cabo_packet *p)
+static void push_remote(struct cabo_pool *pool, struct cabo_packet *p)
+{
+	struct cabo_packet *head = atomic_load_explicit(&pool->remote_free, memory_order_relaxed);
+	do
+		p->next_free = head;
+	while (!atomic_compare_exchange_weak_explicit(&pool->remote_free, &head, p,
+						      memory_order_release, memory_order_relaxed));
+}
+
+/* Returns a descriptor to its pool: onto the free stack when this thread
+ * owns the pool, else onto the pool's remote list. */
+static inline void put_free(struct cabo_packet *p)
 {
 	struct cabo_pool *pool = p->pool;
+	if (pool->concurrent && pool->owner_thread != cabo_thread_index)
+		push_remote(pool, p);
+	else
+		pool->free[pool->nfree++] = p;
+}
+
+static void release_descriptor(struct cabo_packet *p)
+{
 	if (p->external) {
 		free(p->buffer);
 		p->external = false;
 	}
-	pool->free[pool->nfree++] = p;
+	put_free(p);
 }
 
 /* Drops n references to owner's buffer; the owner's descriptor returns to its
@@ -178,7 +219,7 @@ void cabo_packet_free(struct cabo_packet *p)
 		return;
 	struct cabo_packet *owner = p->owner;
 	if (owner != p)
-		p->pool->free[p->pool->nfree++] = p;
+		put_free(p);
 	unref_owner(owner, 1);
 }
 
@@ -193,7 +234,7 @@ void cabo_packet_free_batch(struct cabo_packet **pkts, unsigned n)
 		for (; i < n && pkts[i]->owner == owner; i++, run++) {
 			struct cabo_packet *p = pkts[i];
 			if (p != owner)
-				p->pool->free[p->pool->nfree++] = p;
+				put_free(p);
 		}
 		unref_owner(owner, run);
 	}
@@ -244,14 +285,15 @@ struct cabo_packet *cabo_packet_clone(struct cabo_packet *p)
 	return cabo_packet_clone_batch(p, &c, 1) ? c : NULL;
 }
 
-static struct cabo_packet *copy_with_headroom(struct cabo_packet *p, uint32_t headroom)
+static struct cabo_packet *copy_with_headroom(struct cabo_packet *p, uint32_t headroom,
+					      struct cabo_pool *pool)
 {
 	uint32_t tail = cabo_packet_tailroom(p);
 	struct cabo_packet *c;
-	if ((uint64_t)headroom + p->length + tail <= p->pool->buffer_size)
-		c = cabo_packet_alloc(p->pool, 0);
+	if ((uint64_t)headroom + p->length + tail <= pool->buffer_size)
+		c = cabo_packet_alloc(pool, 0);
 	else
-		c = cabo_packet_alloc_large(p->pool, p->length + headroom + tail);
+		c = cabo_packet_alloc_large(pool, p->length + headroom + tail);
 	if (!c)
 		return NULL;
 	c->data = c->buffer + headroom;
@@ -271,7 +313,25 @@ static struct cabo_packet *copy_with_headroom(struct cabo_packet *p, uint32_t he
 
 struct cabo_packet *cabo_packet_copy(struct cabo_packet *p)
 {
-	return copy_with_headroom(p, cabo_packet_headroom(p));
+	return copy_with_headroom(p, cabo_packet_headroom(p), p->pool);
+}
+
+unsigned cabo_packet_move_batch(struct cabo_pool *pool, struct cabo_packet **in,
+				struct cabo_packet **out, unsigned n)
+{
+	unsigned got = 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct cabo_packet *p = in[i];
+		if (p->pool == pool) {
+			out[got++] = p;
+			continue;
+		}
+		struct cabo_packet *c = copy_with_headroom(p, cabo_packet_headroom(p), pool);
+		cabo_packet_free(p);
+		if (c)
+			out[got++] = c;
+	}
+	return got;
 }
 
 struct cabo_packet *cabo_packet_uniqueify(struct cabo_packet *p)
@@ -293,7 +353,7 @@ struct cabo_packet *cabo_packet_push(struct cabo_packet *p, uint32_t n)
 		p->length += n;
 		return p;
 	}
-	struct cabo_packet *c = copy_with_headroom(p, n + CABO_PACKET_HEADROOM);
+	struct cabo_packet *c = copy_with_headroom(p, n + CABO_PACKET_HEADROOM, p->pool);
 	cabo_packet_free(p);
 	if (!c)
 		return NULL;

@@ -75,6 +75,7 @@ struct cabo_packet {
 	int32_t network_offset;
 	int32_t transport_offset;
 	atomic_uint refs;           /* for owners: descriptors using this buffer */
+	struct cabo_packet *next_free; /* in a pool's list of packets freed remotely */
 	bool external;              /* buffer was malloc'd (larger than pool buffers) */
 	struct cabo_anno anno;
 };
@@ -93,8 +94,17 @@ struct cabo_pool {
 	 * reference counts then need atomic read-modify-writes, which cost as
 	 * much as the rest of a simple element on one thread. */
 	bool concurrent;
+	/* The worker thread that allocates from this pool.  Other threads
+	 * return packets through remote_free, a lock-free stack the owner
+	 * takes whole when its own free stack runs dry. */
+	unsigned owner_thread;
+	_Atomic(struct cabo_packet *) remote_free;
 	uint32_t high_water;        /* most packets in use at once */
+	uint32_t free_capacity;     /* slots in `free` (grows with `allocated`) */
 };
+
+/* Index of the worker thread running now (0 for the main thread). */
+extern _Thread_local unsigned cabo_thread_index;
 
 /* ---- Pools */
 struct cabo_pool *cabo_pool_new(const char *name, uint32_t capacity);
@@ -124,6 +134,12 @@ struct cabo_packet *cabo_packet_clone(struct cabo_packet *p);
 unsigned cabo_packet_clone_batch(struct cabo_packet *p, struct cabo_packet **out, unsigned n);
 /* Deep copy into a new buffer of p's pool. */
 struct cabo_packet *cabo_packet_copy(struct cabo_packet *p);
+/* Copies n packets (data, headroom contents, header offsets, annotations)
+ * into buffers of `pool` and frees the originals: how packets cross from one
+ * pipeline to another, so each pipeline only ever holds packets of its own
+ * pool.  Returns how many made it into out; the rest were freed (quota). */
+unsigned cabo_packet_move_batch(struct cabo_pool *pool, struct cabo_packet **in,
+				struct cabo_packet **out, unsigned n);
 static inline bool cabo_packet_shared(const struct cabo_packet *p)
 {
 	return p->owner != p || atomic_load_explicit(&p->refs, memory_order_relaxed) > 1;

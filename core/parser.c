@@ -364,7 +364,13 @@ static int refer(struct parser *ps, struct eref *r, char *name)
 		free(name);
 		return i;
 	}
-	if (!b->is_compound && (strcmp(name, "input") == 0 || strcmp(name, "output") == 0))
+	bool pseudo = strcmp(name, "input") == 0 || strcmp(name, "output") == 0;
+	if (!b->is_compound && pseudo && ps->opt->interfaces && ps->scope->body == &ps->top) {
+		const char *cls = name[0] == 'i' ? "VirtualNodeInput" : "VirtualNodeOutput";
+		return (int)add_elem(ps, name, (struct classref){ cabo_xstrdup(cls), NULL }, NULL,
+				     r->where, false);
+	}
+	if (!b->is_compound && pseudo)
 		cabo_errh_lerror(ps->errh, r->where, "'%s' used outside a compound element", name);
 	else
 		cabo_errh_lerror(ps->errh, r->where, "undeclared element '%s'", name);

@@ -361,6 +361,11 @@ struct cabo_router *cabo_router_build(struct cabo_master *master, struct cabo_co
 	r->config = *config;
 	memset(config, 0, sizeof *config);
 	r->source_text = cabo_xstrdup(source_text ? source_text : "");
+	r->parent = opt ? opt->parent : NULL;
+	r->weight = opt && opt->weight ? opt->weight : 1;
+	r->thread_hint = opt && (opt->parent || opt->thread) ? opt->thread : -1;
+	r->host = opt ? opt->host : NULL;
+	r->configure_only = opt && opt->configure_only;
 	uint32_t capacity = opt && opt->pool_capacity ? opt->pool_capacity : CABO_DEFAULT_POOL_CAPACITY;
 	r->pool = cabo_pool_new(r->name[0] ? r->name : "router", capacity);
 
@@ -382,7 +387,32 @@ struct cabo_router *cabo_router_build(struct cabo_master *master, struct cabo_co
 		return NULL;
 	}
 	r->initialized = true;
+	if (r->parent) {
+		struct cabo_router *p = r->parent;
+		p->children = cabo_xrealloc(p->children, (p->nchildren + 1) * sizeof *p->children);
+		p->children[p->nchildren++] = r;
+	}
 	return r;
+}
+
+static void forget_child(struct cabo_router *parent, struct cabo_router *child)
+{
+	for (unsigned i = 0; i < parent->nchildren; i++) {
+		if (parent->children[i] == child) {
+			memmove(&parent->children[i], &parent->children[i + 1],
+				(parent->nchildren - i - 1) * sizeof *parent->children);
+			parent->nchildren--;
+			return;
+		}
+	}
+}
+
+char *cabo_element_path(const struct cabo_element *e)
+{
+	const struct cabo_router *r = e->router;
+	if (!r->name[0])
+		return cabo_xstrdup(e->name);
+	return cabo_xasprintf("%s/%s", r->name, e->name);
 }
 
 void cabo_router_destroy(struct cabo_router *r)
@@ -391,6 +421,8 @@ void cabo_router_destroy(struct cabo_router *r)
 		return;
 	if (r->attached)
 		cabo_master_detach(r->master, r);
+	if (r->parent)
+		forget_child(r->parent, r);
 	for (unsigned w = 0; w < r->master->nthreads; w++)
 		cabo_worker_forget_router_fds(&r->master->workers[w], r);
 	for (unsigned i = 0; i < r->nelements; i++) {
@@ -410,16 +442,13 @@ void cabo_router_destroy(struct cabo_router *r)
 	free(r->elements);
 	free(r->tasks);
 	free(r->pending_timers);
+	free(r->children);
+	free(r->vnodes);
 	cabo_pool_destroy(r->pool);
 	cabo_config_free(&r->config);
 	free(r->source_text);
 	free(r->name);
 	free(r);
-}
-
-void cabo_router_request_stop(struct cabo_router *r)
-{
-	r->stop_requested = true;
 }
 
 void cabo_router_add_task(struct cabo_router *r, struct cabo_task *t)

@@ -10,16 +10,22 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "cpusched.h"
 #include "element.h"
 #include "errh.h"
 #include "task.h"
 
 struct cabo_master;
+struct cabo_vnode;
 
 struct cabo_router_options {
-	const char *name;           /* "" for the top-level router */
+	const char *name;           /* "" for the top-level router, the path of a virtual node */
 	uint32_t pool_capacity;     /* packet quota; 0 = default */
 	bool configure_only;        /* stop after configuration (--check) */
+	struct cabo_router *parent; /* the hosting pipeline of a virtual node */
+	uint32_t weight;            /* CPU share among its siblings; 0 = 1 */
+	int thread;                 /* worker to run on; -1 = placed by weight */
+	void *host;                 /* the virtual node's link to its host */
 };
 
 struct cabo_router {
@@ -34,6 +40,18 @@ struct cabo_router {
 	unsigned ntasks;
 	struct cabo_timer **pending_timers; /* scheduled before attach */
 	unsigned npending_timers;
+	struct cabo_router *parent; /* hosting pipeline; NULL for the substrate */
+	struct cabo_router **children; /* virtual nodes it hosts, in order */
+	unsigned nchildren;
+	struct cabo_vnode **vnodes; /* links to its virtual nodes, failed ones too */
+	unsigned nvnodes;
+	uint32_t weight;
+	int thread_hint;
+	unsigned home_thread;       /* the worker running its tasks and timers */
+	struct cabo_sched_class sched;
+	void *host;                 /* virtual nodes: the link to the host (vnode.h) */
+	bool configure_only;
+	unsigned failed_vnodes;     /* virtual nodes below it that did not start */
 	bool configured;            /* configure ran: cleanup is due */
 	bool initialized;
 	bool attached;
@@ -64,7 +82,12 @@ int cabo_router_write(struct cabo_router *r, const char *spec, const char *value
 unsigned cabo_element_handler_names(struct cabo_element *e, const char ***out);
 const struct cabo_handler *cabo_element_handler(struct cabo_element *e, const char *name);
 
+/* Stops r: the master stops when every top-level router has; a virtual
+ * node stops alone (its tasks no longer run), its host runs on. */
 void cabo_router_request_stop(struct cabo_router *r);
+/* The full name of element e for handler paths: "sp1/rt" for element rt of
+ * virtual node sp1.  Caller frees. */
+char *cabo_element_path(const struct cabo_element *e);
 /* Registers a task so attach can schedule it (called by cabo_task_init). */
 void cabo_router_add_task(struct cabo_router *r, struct cabo_task *t);
 

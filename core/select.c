@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "master.h"
 #include "router.h"
@@ -38,7 +39,7 @@ void cabo_select_remove(struct cabo_element *e, int fd)
 	for (unsigned k = 0; k < m->nthreads; k++) {
 		struct cabo_worker *w = &m->workers[k];
 		for (unsigned i = 0; i < w->nfds; i++)
-			if (w->fds[i].fd == fd && w->fd_tasks[i]->element == e)
+			if (w->fd_tasks[i] && w->fds[i].fd == fd && w->fd_tasks[i]->element == e)
 				remove_at(w, i--);
 	}
 }
@@ -46,8 +47,32 @@ void cabo_select_remove(struct cabo_element *e, int fd)
 void cabo_worker_forget_router_fds(struct cabo_worker *w, const struct cabo_router *r)
 {
 	for (unsigned i = 0; i < w->nfds; i++)
-		if (w->fd_tasks[i]->element->router == r)
+		if (w->fd_tasks[i] && w->fd_tasks[i]->element->router == r)
 			remove_at(w, i--);
+}
+
+/* Elements register descriptors while initializing, before their router
+ * is placed on a worker (they land on worker 0). */
+void cabo_worker_move_router_fds(struct cabo_master *m, const struct cabo_router *r)
+{
+	struct cabo_worker *w0 = &m->workers[0];
+	if (r->home_thread == 0)
+		return;
+	for (unsigned i = 0; i < w0->nfds; i++) {
+		struct cabo_task *t = w0->fd_tasks[i];
+		if (!t || t->element->router != r)
+			continue;
+		int fd = w0->fds[i].fd;
+		remove_at(w0, i--);
+		cabo_select_add(t->element, fd, t);
+	}
+}
+
+static void drain_kicks(int fd)
+{
+	uint64_t count;
+	while (read(fd, &count, sizeof count) > 0)
+		;
 }
 
 void cabo_worker_wait(struct cabo_worker *w, int64_t timeout_ns)
@@ -69,7 +94,10 @@ void cabo_worker_wait(struct cabo_worker *w, int64_t timeout_ns)
 	int n = poll(w->fds, w->nfds, ms);
 	for (unsigned i = 0; n > 0 && i < w->nfds; i++) {
 		if (w->fds[i].revents) {
-			cabo_task_schedule(w->fd_tasks[i]);
+			if (w->fd_tasks[i])
+				cabo_task_schedule(w->fd_tasks[i]);
+			else
+				drain_kicks(w->fds[i].fd);
 			n--;
 		}
 	}

@@ -15,24 +15,35 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <stdatomic.h>
+
 struct cabo_element;
+struct cabo_sched_class;
 
 struct cabo_task {
 	bool (*fire)(struct cabo_task *t);
 	struct cabo_element *element;
 	void *arg;
-	struct cabo_task *prev, *next;   /* in the worker's run list when scheduled */
+	struct cabo_task *prev, *next;   /* in its scheduling class's run list when linked */
+	struct cabo_sched_class *sched;  /* the class it is linked in */
 	bool scheduled;                  /* wants to run */
 	bool linked;                     /* is in a run list */
-	unsigned home_thread;
+	unsigned home_thread;            /* its router's worker */
+	_Atomic bool wake_queued;        /* in its worker's cross-thread wake list */
+	struct cabo_task *wake_next;
 	uint64_t calls;                  /* accounting */
 	uint64_t useful_calls;
+	uint64_t cycles;                 /* CPU cycles spent in fire() */
 };
 
 void cabo_task_init(struct cabo_task *t, struct cabo_element *e,
 		    bool (*fire)(struct cabo_task *), void *arg);
+/* Both only from the task's own worker thread. */
 void cabo_task_schedule(struct cabo_task *t);
 void cabo_task_unschedule(struct cabo_task *t);
+/* Schedules t from any thread (a producer on another worker waking a
+ * consumer); the task's worker links it at its next round. */
+void cabo_task_wake(struct cabo_task *t);
 
 struct cabo_timer {
 	int64_t expiry_ns;

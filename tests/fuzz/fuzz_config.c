@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	static const char *const overrides[] = { "A=1", "B=$A$A" };
-	struct cabo_config_options opt = { overrides, 2, NULL, NULL };
+	struct cabo_config_options opt = { .overrides = overrides, .noverrides = 2 };
 	if (size && data[0] & 1)
 		opt.is_class = is_class;
 

@@ -358,7 +358,7 @@ static void test_variables(void)
 	EXPECT("define($S /, $P \"(\"); Print($S/x) -> Print($P) -> Print(\"$P\");",
 	       "t.click:1: configuration string malformed after substituting variables\n");
 	const char *over[] = { "N=11", "$NEW=x", "bad" };
-	struct cabo_config_options opt = { over, 2, NULL, NULL };
+	struct cabo_config_options opt = { .overrides = over, .noverrides = 2 };
 	EXPECT_OPT("define($N 10); Print($N, $NEW);", &opt, "Print@1 :: Print(11, x);\n");
 	opt.noverrides = 3;
 	EXPECT_OPT("Idle", &opt, "bad definition 'bad' (expected NAME=VALUE)\n");
@@ -374,7 +374,7 @@ static bool is_class(const char *name, void *arg)
 
 static void test_element_table(void)
 {
-	struct cabo_config_options opt = { NULL, 0, is_class, NULL };
+	struct cabo_config_options opt = { .is_class = is_class };
 	EXPECT_OPT("idle -> Counter -> X", &opt,
 		   "t.click:1: undeclared element 'X'\n");
 	EXPECT_OPT("Counter :: Counter", &opt,

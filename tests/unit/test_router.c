@@ -42,7 +42,7 @@ static char *build(struct builder *b, bool initialize, struct cabo_router **out)
 	struct cabo_errh errh;
 	cabo_errh_init(&errh, NULL);
 	struct cabo_master *m = cabo_master_new(1, true, 0);
-	struct cabo_router_options opt = { "", 0, !initialize };
+	struct cabo_router_options opt = { .name = "", .configure_only = !initialize };
 	struct cabo_router *r = cabo_router_build(m, &b->c, "", &opt, &errh);
 	char *log = cabo_xstrdup(cabo_strbuf_str(&errh.log));
 	cabo_errh_destroy(&errh);
