@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+_Thread_local bool cabo_channel_pressure;
+
 void cabo_channel_init(struct cabo_channel *c, uint32_t capacity)
 {
 	cabo_ring_init(&c->ring, capacity);
@@ -19,6 +21,8 @@ unsigned cabo_channel_send(struct cabo_channel *c, struct cabo_packet *const *pk
 {
 	unsigned sent = cabo_ring_enqueue(&c->ring, pkts, n);
 	uint32_t waiting = cabo_ring_count(&c->ring);
+	if (waiting >= cabo_ring_capacity(&c->ring) / 4)
+		cabo_channel_pressure = true;
 	if (waiting > c->high_water)
 		c->high_water = waiting;
 	struct cabo_waker *w = c->waker;

@@ -22,6 +22,10 @@ struct cabo_channel {
 	uint32_t high_water;        /* most packets seen waiting (producer side) */
 };
 
+/* Set by cabo_channel_send when a channel is a quarter full: the consumer
+ * should run before more comes, so the producing task's time slice ends. */
+extern _Thread_local bool cabo_channel_pressure;
+
 void cabo_channel_init(struct cabo_channel *c, uint32_t capacity);
 /* Frees packets still queued. */
 void cabo_channel_destroy(struct cabo_channel *c);

@@ -206,9 +206,11 @@ static struct cabo_router *descend(struct cabo_router *r, const char **spec)
 		if (here)
 			return r;
 		struct cabo_router *next = NULL;
+		size_t prefix = r->name[0] ? strlen(r->name) + 1 : 0;
 		for (unsigned i = 0; i < r->nchildren && !next; i++) {
-			const char *base = strrchr(r->children[i]->name, '/');
-			base = base ? base + 1 : r->children[i]->name;
+			/* The node's name relative to r: its element's path in r,
+			 * "v" or, inside a compound, "s/v". */
+			const char *base = r->children[i]->name + prefix;
 			size_t n = strlen(base);
 			if (n < len && strncmp(*spec, base, n) == 0 && (*spec)[n] == '/') {
 				next = r->children[i];
@@ -228,19 +230,30 @@ static int resolve(struct cabo_router *r, struct cabo_element *context, const ch
 {
 	memset(t, 0, sizeof *t);
 	const char *full = spec;
-	if (!context)
-		r = descend(r, &spec);
-	t->router = r;
 	const char *dot = strchr(spec, '.');
+	/* An element making the call sees its compound's names first (as in
+	 * Click), then its pipeline's virtual nodes. */
+	if (context && dot) {
+		char *ename = cabo_xstrndup(spec, (size_t)(dot - spec));
+		t->element = cabo_element_find(context, ename);
+		free(ename);
+	}
+	if (!t->element) {
+		r = descend(r, &spec);
+		dot = strchr(spec, '.');
+	}
+	t->router = r;
 	if (!dot) {
 		t->global = router_handler(spec);
 		if (!t->global)
 			return cabo_errh_error(errh, "no handler named '%s'", full);
 		return 0;
 	}
-	char *ename = cabo_xstrndup(spec, (size_t)(dot - spec));
-	t->element = context ? cabo_element_find(context, ename) : cabo_router_find(r, ename);
-	free(ename);
+	if (!t->element) {
+		char *ename = cabo_xstrndup(spec, (size_t)(dot - spec));
+		t->element = cabo_router_find(r, ename);
+		free(ename);
+	}
 	if (!t->element)
 		return cabo_errh_error(errh, "no element named '%.*s'", (int)(strcspn(full, ".")), full);
 	t->handler = cabo_element_handler(t->element, dot + 1);

@@ -8,11 +8,22 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "channel.h"
 #include "router.h"
 
 enum {
 	MAX_IDLE_SLEEP_NS = 100 * 1000 * 1000,   /* re-check signals this often */
 	BUSY_ROUNDS_PER_POLL = 64,
+	/* A task alone in its pipeline that keeps doing useful work runs on
+	 * for up to this many cycles (about 10 us), so switching to another
+	 * pipeline, whose memory is cold, is paid once per slice. */
+	SLICE_CYCLES = 25000,
+	TIMER_CHECK_CYCLES = 25000,              /* timers are looked at this often when busy */
+	/* The cycle counter keeps counting while the OS runs something else:
+	 * a task run longer than this (about 0.4 ms, forty slices) was most
+	 * likely preempted, and is charged this much, so a pipeline is not
+	 * billed for another process's time. */
+	MAX_CHARGE_CYCLES = 1000000,
 	NS_PER_SEC = 1000000000,
 };
 
@@ -138,10 +149,12 @@ static void place_children(struct cabo_master *m, struct cabo_router *r)
 		}
 	for (unsigned i = 0; i < n; i++) {
 		struct cabo_router *c = order[i];
-		if (c->thread_hint >= 0) {
-			c->home_thread = (unsigned)c->thread_hint % m->nthreads;
-		} else if (r->parent) {
+		if (r->parent) {
+			/* A nested node lives within its parent's share: on its
+			 * worker, whatever its own THREAD says. */
 			c->home_thread = r->home_thread;
+		} else if (c->thread_hint >= 0) {
+			c->home_thread = (unsigned)c->thread_hint % m->nthreads;
 		} else {
 			unsigned best = 0;
 			for (unsigned w = 1; w < m->nthreads; w++)
@@ -236,12 +249,24 @@ void cabo_master_signal_stop(struct cabo_master *m)
 	m->signalled = 1;
 }
 
-void cabo_router_request_stop(struct cabo_router *r)
+static void stop_node(struct cabo_router *r)
 {
 	r->stop_requested = true;
-	/* A virtual node stops alone: its tasks leave the run lists now. */
-	if (r->parent && r->attached)
+	if (r->attached && r->home_thread == cabo_thread_index)
 		unlink_router(r);
+	for (unsigned i = 0; i < r->nchildren; i++)
+		stop_node(r->children[i]);
+}
+
+void cabo_router_request_stop(struct cabo_router *r)
+{
+	/* A virtual node stops alone, with the nodes it hosts: their tasks
+	 * leave the run lists now.  (Nodes on another worker are left to the
+	 * run's end: their run lists belong to that thread.) */
+	if (r->parent)
+		stop_node(r);
+	else
+		r->stop_requested = true;
 }
 
 /* ---- Tasks */
@@ -303,6 +328,8 @@ void cabo_task_wake(struct cabo_task *t)
 /* Schedules the tasks other threads woke. */
 static void take_wakes(struct cabo_worker *w)
 {
+	if (!atomic_load_explicit(&w->wakes, memory_order_relaxed))
+		return;
 	struct cabo_task *t = atomic_exchange_explicit(&w->wakes, NULL, memory_order_acquire);
 	while (t) {
 		struct cabo_task *next = t->wake_next;
@@ -450,32 +477,47 @@ static bool run_timers(struct cabo_worker *w)
 }
 
 /* Runs as many tasks as are runnable at the start of the round, each
- * picked by the CPU scheduler and charged what it used.  Returns whether any
- * did useful work. */
-static bool run_tasks(struct cabo_worker *w)
+ * picked by the CPU scheduler and charged what it used.  *now receives the
+ * cycle counter at the end.  Returns whether any did useful work. */
+static bool run_tasks(struct cabo_worker *w, uint64_t *now)
 {
 	struct cabo_sched_class *path[CABO_SCHED_MAX_DEPTH];
 	unsigned depth;
 	bool worked = false;
-	/* One cycle-counter read per task: each run is charged from the end of
+	/* One cycle-counter read per task run: each is charged from the end of
 	 * the previous one, its share of the scheduler's own work included. */
 	uint64_t start = cabo_cycles();
 	for (unsigned budget = w->nlinked; budget; budget--) {
 		struct cabo_task *t = cabo_sched_pick(&w->root, path, &depth);
 		if (!t)
 			break;
-		bool useful = t->fire(t);
-		uint64_t end = cabo_cycles();
+		cabo_channel_pressure = false;
+		uint64_t end;
+		unsigned calls = 0, useful_calls = 0;
+		bool useful;
+		/* Tasks sharing a pipeline take turns batch by batch (a source
+		 * and the Unqueue behind its queue); a task alone runs a slice,
+		 * ended early when a channel it fills needs its consumer. */
+		do {
+			useful = t->fire(t);
+			end = cabo_cycles();
+			calls++;
+			useful_calls += useful;
+		} while (useful && t->linked && t->sched->ntasks == 1 && !cabo_channel_pressure &&
+			 end - start < SLICE_CYCLES);
 		uint64_t used = end - start;
 		start = end;
+		if (used > MAX_CHARGE_CYCLES)
+			used = MAX_CHARGE_CYCLES;
 		cabo_sched_charge(&w->root, path, depth, used);
 		t->cycles += used;
-		t->calls++;
-		if (useful) {
-			t->useful_calls++;
+		t->calls += calls;
+		if (useful_calls) {
+			t->useful_calls += useful_calls;
 			worked = true;
 		}
 	}
+	*now = start;
 	return worked;
 }
 
@@ -524,17 +566,23 @@ static void worker_loop(struct cabo_worker *w)
 {
 	struct cabo_master *m = w->master;
 	unsigned rounds = 0;
+	uint64_t now = 0, timers_checked = 0;
 	cabo_thread_index = w->index;
 	while (!atomic_load_explicit(&m->stopping, memory_order_acquire)) {
 		take_wakes(w);
-		bool worked = run_tasks(w);
+		bool worked = run_tasks(w, &now);
 		/* Busy tasks must not starve descriptors: look at them every
 		 * so often even when there is always work. */
 		if (worked && w->nfds && ++rounds % BUSY_ROUNDS_PER_POLL == 0)
 			cabo_worker_wait(w, 0);
-		/* A timer may have scheduled work: give it a round before idling. */
-		if (run_timers(w))
-			continue;
+		/* Reading the clock costs as much as a small task run: while
+		 * busy, timers are looked at every TIMER_CHECK_CYCLES.  A timer
+		 * may have scheduled work: give it a round before idling. */
+		if (!worked || m->simtime || now - timers_checked >= TIMER_CHECK_CYCLES) {
+			timers_checked = now;
+			if (run_timers(w))
+				continue;
+		}
 		if (w->index == 0 && all_stopped(m)) {
 			atomic_store_explicit(&m->stopping, true, memory_order_release);
 			for (unsigned i = 1; i < m->nthreads; i++)

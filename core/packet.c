@@ -9,6 +9,8 @@ _Thread_local unsigned cabo_thread_index;
 
 static bool reclaim_remote(struct cabo_pool *pool);
 
+enum { CABO_MOVE_MAX = 64 };
+
 /* ---- Pools */
 
 struct cabo_pool *cabo_pool_new(const char *name, uint32_t capacity)
@@ -96,8 +98,10 @@ static bool reclaim_remote(struct cabo_pool *pool)
 							 memory_order_acquire);
 	if (!p)
 		return false;
-	for (; p; p = p->next_free)
+	uint32_t n = 0;
+	for (; p; p = p->next_free, n++)
 		pool->free[pool->nfree++] = p;
+	atomic_fetch_sub_explicit(&pool->remote_count, n, memory_order_relaxed);
 	return true;
 }
 
@@ -168,63 +172,88 @@ struct cabo_packet *cabo_packet_alloc_large(struct cabo_pool *pool, uint32_t len
 
 /* ---- Freeing */
 
-static void push_remote(struct cabo_pool *pool, struct cabo_packet *p)
+/* Descriptors freed by a thread that does not own their pool, collected
+ * so that a batch goes back with one compare-and-swap. */
+struct remote_chain {
+	struct cabo_pool *pool;
+	struct cabo_packet *head, *tail;
+	uint32_t count;
+};
+
+static void flush_remote(struct remote_chain *rc)
 {
+	if (!rc->count)
+		return;
+	struct cabo_pool *pool = rc->pool;
 	struct cabo_packet *head = atomic_load_explicit(&pool->remote_free, memory_order_relaxed);
 	do
-		p->next_free = head;
-	while (!atomic_compare_exchange_weak_explicit(&pool->remote_free, &head, p,
+		rc->tail->next_free = head;
+	while (!atomic_compare_exchange_weak_explicit(&pool->remote_free, &head, rc->head,
 						      memory_order_release, memory_order_relaxed));
+	atomic_fetch_add_explicit(&pool->remote_count, rc->count, memory_order_relaxed);
+	rc->count = 0;
 }
 
 /* Returns a descriptor to its pool: onto the free stack when this thread
- * owns the pool, else onto the pool's remote list. */
-static inline void put_free(struct cabo_packet *p)
+ * owns the pool, else onto the chain for the pool's remote list. */
+static inline void put_free(struct cabo_packet *p, struct remote_chain *rc)
 {
 	struct cabo_pool *pool = p->pool;
-	if (pool->concurrent && pool->owner_thread != cabo_thread_index)
-		push_remote(pool, p);
-	else
+	if (!pool->concurrent || pool->owner_thread == cabo_thread_index) {
 		pool->free[pool->nfree++] = p;
+		return;
+	}
+	if (rc->count && rc->pool != pool)
+		flush_remote(rc);
+	if (!rc->count) {
+		rc->pool = pool;
+		rc->tail = p;
+	}
+	p->next_free = rc->head;
+	rc->head = p;
+	rc->count++;
 }
 
-static void release_descriptor(struct cabo_packet *p)
+static void release_descriptor(struct cabo_packet *p, struct remote_chain *rc)
 {
 	if (p->external) {
 		free(p->buffer);
 		p->external = false;
 	}
-	put_free(p);
+	put_free(p, rc);
 }
 
 /* Drops n references to owner's buffer; the owner's descriptor returns to its
  * pool with the last one. */
-static void unref_owner(struct cabo_packet *owner, unsigned n)
+static void unref_owner(struct cabo_packet *owner, unsigned n, struct remote_chain *rc)
 {
 	unsigned refs = atomic_load_explicit(&owner->refs, memory_order_acquire);
 	/* Holding every reference means nobody else can take one. */
 	if (refs == n) {
-		release_descriptor(owner);
+		release_descriptor(owner, rc);
 		return;
 	}
 	if (!owner->pool->concurrent)
 		atomic_store_explicit(&owner->refs, refs - n, memory_order_relaxed);
 	else if (atomic_fetch_sub_explicit(&owner->refs, n, memory_order_acq_rel) == n)
-		release_descriptor(owner);
+		release_descriptor(owner, rc);
 }
 
 void cabo_packet_free(struct cabo_packet *p)
 {
 	if (!p)
 		return;
+	struct remote_chain rc = { NULL, NULL, NULL, 0 };
 	struct cabo_packet *owner = p->owner;
 	if (owner != p)
-		put_free(p);
-	unref_owner(owner, 1);
+		put_free(p, &rc);
+	unref_owner(owner, 1, &rc);
+	flush_remote(&rc);
 }
 
 void cabo_packet_free_batch(struct cabo_packet **pkts, unsigned n)
 {
+	struct remote_chain rc = { NULL, NULL, NULL, 0 };
 	unsigned i = 0;
 	while (i < n) {
 		struct cabo_packet *owner = pkts[i]->owner;
@@ -234,10 +263,11 @@ void cabo_packet_free_batch(struct cabo_packet **pkts, unsigned n)
 		for (; i < n && pkts[i]->owner == owner; i++, run++) {
 			struct cabo_packet *p = pkts[i];
 			if (p != owner)
-				put_free(p);
+				put_free(p, &rc);
 		}
-		unref_owner(owner, run);
+		unref_owner(owner, run, &rc);
 	}
+	flush_remote(&rc);
 }
 
 /* ---- Sharing */
@@ -319,7 +349,8 @@ struct cabo_packet *cabo_packet_copy(struct cabo_packet *p)
 unsigned cabo_packet_move_batch(struct cabo_pool *pool, struct cabo_packet **in,
 				struct cabo_packet **out, unsigned n)
 {
-	unsigned got = 0;
+	struct cabo_packet *copied[CABO_MOVE_MAX];
+	unsigned got = 0, ncopied = 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct cabo_packet *p = in[i];
 		if (p->pool == pool) {
@@ -327,10 +358,17 @@ unsigned cabo_packet_move_batch(struct cabo_pool *pool, struct cabo_packet **in,
 			continue;
 		}
 		struct cabo_packet *c = copy_with_headroom(p, cabo_packet_headroom(p), pool);
-		cabo_packet_free(p);
 		if (c)
 			out[got++] = c;
+		copied[ncopied++] = p;
+		if (ncopied == CABO_MOVE_MAX) {
+			cabo_packet_free_batch(copied, ncopied);
+			ncopied = 0;
+		}
 	}
+	/* The originals go back to their pool (another thread's, often) in
+	 * one step. */
+	cabo_packet_free_batch(copied, ncopied);
 	return got;
 }
 

@@ -99,6 +99,7 @@ struct cabo_pool {
 	 * takes whole when its own free stack runs dry. */
 	unsigned owner_thread;
 	_Atomic(struct cabo_packet *) remote_free;
+	_Atomic uint32_t remote_count;  /* packets waiting in remote_free */
 	uint32_t high_water;        /* most packets in use at once */
 	uint32_t free_capacity;     /* slots in `free` (grows with `allocated`) */
 };
@@ -110,9 +111,10 @@ extern _Thread_local unsigned cabo_thread_index;
 struct cabo_pool *cabo_pool_new(const char *name, uint32_t capacity);
 /* Frees the pool; packets still in use are reported by the return value. */
 uint32_t cabo_pool_destroy(struct cabo_pool *pool);
-static inline uint32_t cabo_pool_in_use(const struct cabo_pool *pool)
+static inline uint32_t cabo_pool_in_use(struct cabo_pool *pool)
 {
-	return pool->allocated - pool->nfree;
+	return pool->allocated - pool->nfree -
+	       atomic_load_explicit(&pool->remote_count, memory_order_relaxed);
 }
 
 /* ---- Allocation: NULL when the pool's quota is exhausted (counted). */

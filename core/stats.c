@@ -278,6 +278,20 @@ static void element_traffic(const struct cabo_element *e, uint64_t *in, uint64_t
 	}
 }
 
+/* What crossed one port, whichever side counted it. */
+static uint64_t port_packets(const struct cabo_element *e, bool output, unsigned port)
+{
+	const struct cabo_router *r = e->router;
+	uint64_t n = 0;
+	for (unsigned k = 0; k < r->config.nconns; k++) {
+		const struct cabo_conn *c = &r->config.conns[k];
+		if (output ? c->from == e->index && c->from_port == port
+			   : c->to == e->index && c->to_port == port)
+			n += connection_packets(r, c);
+	}
+	return n;
+}
+
 static void print_elements(FILE *out, const struct cabo_router *r, double all)
 {
 	for (unsigned i = 0; i < r->nelements; i++) {
@@ -401,7 +415,7 @@ static void print_element_metrics(FILE *out, const struct cabo_router *r, int wh
 					element_labels(out, e);
 					label(out, "direction", side ? "out" : "in", false);
 					fprintf(out, ",port=\"%u\"} %" PRIu64 "\n", p,
-						side ? e->outputs[p].packets : e->inputs[p].packets);
+						port_packets(e, side, p));
 				}
 			}
 		} else if (which == 1) {

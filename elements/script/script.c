@@ -358,7 +358,8 @@ static int script_param_read(struct script *t, struct script *caller, const char
 
 /* Finds a handler for "element.handler" (element names relative to the
  * Script's compound, as Click) or "handler" (the Script's own); NULL with
- * *el NULL for router-wide handler names, or after reporting an error. */
+ * *el NULL for names the core resolves (router-wide handlers, elements of
+ * virtual nodes, unknown names), or after reporting an error. */
 static const struct cabo_handler *find_handler(struct script *s, const char *spec,
 					       struct cabo_element **el, bool write,
 					       struct cabo_errh *errh)
@@ -374,10 +375,8 @@ static const struct cabo_handler *find_handler(struct script *s, const char *spe
 		char *ename = cabo_xstrndup(spec, (size_t) (dot - spec));
 		*el = cabo_element_find(&s->e, ename);
 		free(ename);
-		if (!*el) {
-			cabo_errh_error(errh, "no element named '%.*s'", (int) (dot - spec), spec);
-			return NULL;
-		}
+		if (!*el)
+			return NULL;    /* a virtual node's element, or unknown: the core reports */
 		if (!(h = cabo_element_handler(*el, dot + 1))) {
 			cabo_errh_error(errh, "no handler named '%s'", spec);
 			return NULL;
@@ -415,12 +414,12 @@ static int call_read(struct script *s, const char *spec, bool unquote_params,
 		el = &t->e;
 	else {
 		const struct cabo_handler *h = find_handler(s, hfull, &el, false, errh);
-		bool global = !el && !strchr(hfull, '.');
-		if ((h || global) && *params)
+		bool by_core = !el;
+		if ((h || by_core) && *params)
 			r = cabo_errh_error(errh, "'%s' read handler does not take parameters", hfull);
 		else if (h)
 			r = h->read(el, h->arg, out) < 0 ? -1 : 0;
-		else if (global)
+		else if (by_core)
 			r = cabo_element_call_read(&s->e, hfull, out, errh);
 		else
 			r = -1;
@@ -446,7 +445,7 @@ static int call_write(struct script *s, const char *spec, bool unquote_value,
 		r = cabo_errh_error(errh, "missing handler name");
 	else if ((h = find_handler(s, hname, &el, true, errh)))
 		r = h->write(el, value, h->arg, errh);
-	else if (!el && !strchr(hname, '.'))
+	else if (!el)
 		r = cabo_element_call_write(&s->e, hname, value, errh);
 	free(hname);
 	free(value);

@@ -38,6 +38,7 @@
  *
  * Nesting.  A node's pipeline may declare VirtualNode elements itself (a
  * provider reselling part of its slice); their names nest (`sp1/sub/rt`).
+ * Nodes nest at most 6 deep.
  * =k FILE
  * The node's configuration file.  A relative name is looked up in the
  * current directory, then next to the host's configuration file.
@@ -51,7 +52,10 @@
  * =k CHANNEL
  * Packets each interface channel holds; default 1024.
  * =k THREAD
- * Worker thread to run the node on (with --threads); default: placed by weight.
+ * Worker thread to run the node on (with --threads, modulo their number);
+ * default: placed by weight.  Only the top-level configuration places
+ * nodes: a nested node runs on its parent's thread, within its share, and
+ * its THREAD is ignored.
  * =k ID
  * The node's id, stored in the `vnode` annotation of packets it receives
  * and sends; default: the element's position in the host plus 1.
@@ -128,9 +132,11 @@ static void virtualnode_push(struct cabo_element *e, unsigned port, struct cabo_
 {
 	struct virtualnode *vn = (struct virtualnode *)e;
 	unsigned sent = 0;
-	if (node_running(vn))
+	unsigned reason = DROP_NOT_RUNNING;
+	if (node_running(vn)) {
 		sent = cabo_channel_send(&vn->link->ingress[port], b->p, b->count);
-	unsigned reason = vn->node ? DROP_NODE_BUSY : DROP_NOT_RUNNING;
+		reason = DROP_NODE_BUSY;
+	}
 	for (unsigned i = sent; i < b->count; i++)
 		cabo_element_drop(e, b->p[i], reason);
 	b->count = 0;
@@ -325,11 +331,29 @@ static void count_failure(struct cabo_router *r)
 		r->failed_vnodes++;
 }
 
+/* Deep enough for resellers of resellers; a node whose file includes
+ * itself stops here too. */
+enum { MAX_NESTING = 6 };
+
+static unsigned nesting(const struct cabo_router *r)
+{
+	unsigned depth = 0;
+	for (; r->parent; r = r->parent)
+		depth++;
+	return depth;
+}
+
 static int virtualnode_configure(struct cabo_element *e, struct cabo_args *a)
 {
 	struct virtualnode *vn = (struct virtualnode *)e;
 	struct node_options o;
 	int status = read_options(e, a, &o);
+	if (status == 0 && nesting(e->router) >= MAX_NESTING) {
+		cabo_errh_lerror(a->errh, e->where,
+				 "virtual nodes nested more than %d deep (does a node's file include itself?)",
+				 MAX_NESTING);
+		status = -1;
+	}
 	if (status == 0) {
 		vn->link = cabo_vnode_new((uint32_t)o.id, e->ninputs, e->noutputs, (uint32_t)o.channel);
 		vn->link->host = e;

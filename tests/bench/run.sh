@@ -41,3 +41,5 @@ if [ -x "${lpm}6" ]; then CABO_DATA="$datadir" "${lpm}6"; fi
 # Flat-id tables of 1M and 10M ids (built by make bench).
 flat="$(dirname "$cabo")/tests/bench/flat"
 if [ -x "$flat" ]; then "$flat"; fi
+# Virtual nodes: per-node overhead, memory, scheduler, shares, threads.
+sh "$here/vnodes.sh" "$cabo"
