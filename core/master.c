@@ -504,7 +504,7 @@ static bool run_tasks(struct cabo_worker *w, uint64_t *now)
 			calls++;
 			useful_calls += useful;
 		} while (useful && t->linked && t->sched->ntasks == 1 && !cabo_channel_pressure &&
-			 end - start < SLICE_CYCLES);
+			 end - start < SLICE_CYCLES && !t->element->router->stop_requested);
 		uint64_t used = end - start;
 		start = end;
 		if (used > MAX_CHARGE_CYCLES)
