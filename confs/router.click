@@ -51,8 +51,8 @@
 // IPv6 differs from IPv4 in ways this file shows:
 //  * no header checksum: decrementing the hop limit changes one byte only;
 //  * no fragmentation by routers: a packet larger than the next link's MTU
-//    should be answered with an ICMPv6 packet too big (not done here: see
-//    the note at EtherOutput);
+//    is dropped and answered with an ICMPv6 packet too big (type 2) that
+//    tells the sender the MTU (RFC 4443 3.2, RFC 8201 path MTU discovery);
 //  * address resolution is ICMPv6 inside IPv6 (Neighbor Solicitation, type
 //    135, to a solicited-node multicast address; Neighbor Advertisement,
 //    type 136), not a protocol of its own like ARP;
@@ -71,6 +71,7 @@
 //   out0/nds.stats, out0/nds.length, out0/nds.drop_reasons
 //   out0/dh.drops                 IPv6 packets whose hop limit ran out
 //   out0/expired6.count           ICMPv6 time exceeded sent
+//   out0/toobig6.count            ICMPv6 packet too big sent
 //   unreach0.count, unreach1.count  ICMPv6 destination unreachable sent
 //   lost6.count                   ICMPv6 errors with no route back
 //   rt.table, rt6.table           the routes
@@ -83,7 +84,8 @@ define(
 	$IP0 10.0.0.1,                  // the router's IPv4 address on eth0
 	$NET0 10.0.0.0/24,              // the IPv4 subnet on eth0
 	$BCAST0 10.0.0.255,             // its broadcast address
-	$MTU0 1500,                     // largest IPv4 packet eth0 carries
+	$MTU0 1500,                     // largest IP packet eth0 carries (IPv4
+	                                // and IPv6; IPv6 needs at least 1280)
 	$IP6_0 2001:db8:0::1,           // the router's IPv6 address on eth0
 	$NET6_0 2001:db8:0::/64,        // the IPv6 prefix on eth0
 
@@ -215,11 +217,15 @@ elementclass EtherOutput {
 	// time exceeded (type 3, code 0, `in transit') from this interface's
 	// address.  IPv6 has no header checksum to update.
 	input[2] -> dh :: DecIP6HLIM
-	// (A router should now answer packets larger than the link's MTU with
-	// ICMPv6 packet too big, ICMP6Error(..., packettoobig, PMTU $mtu): Cabo
-	// has no element yet that sorts packets by length.  On Ethernet every
-	// frame a trace holds fits.)
-	//
+	// Routers do not fragment IPv6 packets: a packet larger than the link's
+	// MTU (IPv6 header and payload, as IPFragmenter counts for IPv4) is
+	// dropped and answered with an ICMPv6 packet too big (type 2, code 0)
+	// carrying the MTU, so that the sender sends smaller packets (path MTU
+	// discovery, RFC 8201).  It quotes the packet as it would have left,
+	// hop limit already decremented, as ICMPError does for IPv4 packets
+	// that need fragmentation; an oversize packet whose hop limit ran out
+	// gets a time exceeded instead.
+	         -> mtu6 :: CheckLength($mtu)
 	// Find the next hop's Ethernet address: known addresses at once;
 	// otherwise the packet waits while a Neighbor Solicitation goes to the
 	// next hop's solicited-node multicast address (ff02::1:ffXX:XXXX), sent
@@ -233,6 +239,7 @@ elementclass EtherOutput {
 	input[3] -> [1]nds;
 
 	dh[1] -> expired6 :: ICMP6Error($ip6, timeexceeded, transit) -> [2]output;
+	mtu6[1] -> toobig6 :: ICMP6Error($ip6, packettoobig, PMTU $mtu) -> [2]output;
 }
 
 // ---- The interfaces.  The colours are also the routing tables' output

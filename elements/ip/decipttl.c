@@ -53,12 +53,16 @@ static bool is_multicast(const uint8_t *h)
 	return (h[IPH_DST] & 0xf0) == 0xe0;
 }
 
-/* TTL minus one, checksum updated incrementally (RFC 1624). */
+/* TTL minus one, checksum updated incrementally.  The 16-bit word holding
+ * the TTL drops by 0x0100, for which RFC 1624's eqn. 3, HC' = ~(~HC + ~m +
+ * m'), comes down to adding 0x0100 to HC with end-around carry, a sum of
+ * 0xffff becoming 0 (the same results as the general update for every
+ * checksum and TTL; RFC 1141's form without the last step gets -0 wrong). */
 static void decrement(uint8_t *ip)
 {
-	uint16_t old_w = get16(ip + IPH_TTL);
+	uint32_t sum = get16(ip + IPH_SUM) + 0x0100u;
 	ip[IPH_TTL]--;
-	csum_update16(ip + IPH_SUM, old_w, get16(ip + IPH_TTL));
+	put16(ip + IPH_SUM, (uint16_t)(sum + (sum >= 0xffff)));
 }
 
 static void dec_batch(struct dechop *d, struct cabo_batch *b, struct cabo_batch *expired)

@@ -96,7 +96,7 @@ struct cabo_lpm_ops {
 };
 
 extern const struct cabo_lpm_ops cabo_lpm_linear;   /* sorted array, linear scan */
-extern const struct cabo_lpm_ops cabo_lpm_radix;    /* multibit trie, strides 8-4-4-4-4-4-4 */
+extern const struct cabo_lpm_ops cabo_lpm_radix;    /* multibit trie, strides 16-8-8 */
 extern const struct cabo_lpm_ops cabo_lpm_direct;   /* DIR-24-8 */
 
 /* ---- Routes (Click's IPRoute) */

@@ -142,21 +142,36 @@ void cabo_iproute_cleanup(struct cabo_element *e)
  * The fast path
  * ====================================================================== */
 
+/* One read section for the batch: look up, then set each packet's gateway
+ * and note its output, while the next hops cannot be reused.  A batch that
+ * all goes one way (the common case) is pushed whole. */
 void cabo_iproute_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
 {
 	struct cabo_iproute_element *x = self(e);
+	struct cabo_rtable *t = &x->table;
 	unsigned n = b->count;
 	if (!n)
 		return;
-	uint32_t dst[CABO_BATCH_MAX], gw[CABO_BATCH_MAX];
+	uint32_t dst[CABO_BATCH_MAX], nh[CABO_BATCH_MAX];
 	int out[CABO_BATCH_MAX];
 	for (unsigned i = 0; i < n; i++)
 		dst[i] = ntohl(b->p[i]->anno.dst.ip4);
-	cabo_rtable_resolve(&x->table, dst, n, out, gw);
-	for (unsigned i = 0; i < n; i++)
-		if (gw[i])
-			b->p[i]->anno.dst.ip4 = gw[i];
-	cabo_output_push_each(e, b, out, CABO_IPROUTE_DROP_NO_ROUTE);
+	unsigned phase = cabo_lpm_read_lock(&t->rcu);
+	t->ops->lookup(t->lpm, dst, n, nh);
+	const struct cabo_nexthop *hops = t->nh;
+	int first = hops[nh[0]].port, differ = 0;
+	for (unsigned i = 0; i < n; i++) {
+		const struct cabo_nexthop *h = &hops[nh[i]];
+		out[i] = h->port;
+		differ |= h->port ^ first;
+		if (h->gw)
+			b->p[i]->anno.dst.ip4 = h->gw;
+	}
+	cabo_lpm_read_unlock(&t->rcu, phase);
+	if (!differ && first >= 0 && (unsigned)first < e->noutputs)
+		cabo_output_push(e, (unsigned)first, b);
+	else
+		cabo_output_push_each(e, b, out, CABO_IPROUTE_DROP_NO_ROUTE);
 }
 
 const char *const cabo_iproute_drop_reasons[] = { "no route", NULL };

@@ -8,10 +8,10 @@
  * =processing
  * push
  * =d
- * Performs IP lookup using a radix trie.  The first level of the trie has
- * 256 buckets; each succeeding level has 16, so a lookup visits at most 7
- * levels.  A batch of packets walks the trie one level at a time,
- * prefetching the next level for all of them.
+ * Performs IP lookup using a radix trie: a multibit trie with strides of
+ * 16, 8 and 8 bits, each prefix expanded over the entries it covers, so a
+ * lookup reads one entry for a /16 without longer prefixes, two for a /24,
+ * at most three.  The lookups of a batch of packets run side by side.
  *
  * Expects a destination IP address annotation with each packet.  Looks up
  * that address in its routing table, using longest-prefix match, sets the
@@ -22,10 +22,13 @@
  * Each argument is a route: a destination and mask, an optional gateway IP
  * address (or `-' for none), and an output port.  A bare address is a /32.
  *
- * Memory grows with the table (128 bytes a trie node), so RadixIPLookup
- * suits small and medium tables; DirectIPLookup is faster on full Internet
- * tables.  Routes may be changed through the handlers while packets flow;
- * lookups take no lock and see each change atomically.
+ * Memory: 256 KB of root, backed only where routes are (a 10-route table
+ * uses tens of KB), plus 1 KB per /16 that holds prefixes longer than /16
+ * and per /24 that holds prefixes longer than /24: about 1.3 MB for 1200
+ * random routes, 33 MB for a full Internet table.  DirectIPLookup is faster
+ * on full tables, and takes 32 MB even for small ones.  Routes may be
+ * changed through the handlers while packets flow; lookups take no lock
+ * and see each change atomically.
  * =k FILE
  * A file of routes to load at configuration, one a line:
  * `ADDR/MASK [GATEWAY] OUTPUT'; `#' starts a comment.  Bad lines are

@@ -484,6 +484,68 @@ static void test_race(const struct cabo_lpm_ops *ops, unsigned cycles)
 	cabo_rtable_destroy(&t);
 }
 
+/* Lookups while the writer adds and removes thousands of routes: the radix
+ * trie's group array grows (copied and replaced under the readers) and its
+ * groups are collapsed and reused.  10.0.0.0/16 always goes to output 1;
+ * addresses in 11.0.0.0/8 see no route (-1) or a route being added or
+ * removed (2). */
+static void *grow_reader(void *arg)
+{
+	struct race *r = arg;
+	uint32_t dst[CABO_BATCH_MAX], gw[CABO_BATCH_MAX];
+	int port[CABO_BATCH_MAX];
+	uint64_t seed = 7;
+	while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
+		for (unsigned i = 0; i < CABO_BATCH_MAX; i++) {
+			uint32_t a = (uint32_t)lpm_rand(&seed);
+			dst[i] = i % 4 ? 0x0b000000 | (a & 0xffffff) : 0x0a000000 | (a & 0xffff);
+		}
+		cabo_rtable_resolve(r->t, dst, CABO_BATCH_MAX, port, gw);
+		for (unsigned i = 0; i < CABO_BATCH_MAX; i++) {
+			bool ok = i % 4 ? port[i] == -1 || port[i] == 2 : port[i] == 1;
+			if (!ok && r->bad++ < 5)
+				fprintf(stderr, "race (grow): %08x -> %d\n", dst[i], port[i]);
+		}
+		atomic_fetch_add_explicit(&r->lookups, CABO_BATCH_MAX, memory_order_relaxed);
+	}
+	return NULL;
+}
+
+static void test_race_grow(const struct cabo_lpm_ops *ops, unsigned rounds, unsigned nroutes)
+{
+	struct cabo_rtable t;
+	CHECK(cabo_rtable_init(&t, ops) == 0);
+	struct cabo_iproute base = route("10.0.0.0/16 1");
+	CHECK(cabo_rtable_add(&t, &base, false, NULL, NULL) == 0);
+	struct race r = { &t, false, 0, 0 };
+	pthread_t th;
+	CHECK(pthread_create(&th, NULL, grow_reader, &r) == 0);
+	while (!atomic_load(&r.lookups))
+		sched_yield();
+	for (unsigned round = 0; round < rounds; round++)
+		for (int remove = 0; remove < 2; remove++)
+			for (uint32_t c = 0; c < nroutes; c++) {
+				/* /25s in distinct /24s, spread over 11.0.0.0/8's /16s */
+				uint32_t a = 0x0b000000 | (c & 0xff) << 16 | (c >> 8 & 0xff) << 8
+					| (round & 1) << 7;
+				struct cabo_iproute x = lpm_route(a, 25, 0);
+				x.port = 2;
+				pthread_mutex_lock(&t.lock);
+				if (remove)
+					CHECK(cabo_rtable_remove(&t, &x, NULL) == 0);
+				else
+					CHECK(cabo_rtable_add(&t, &x, false, NULL, NULL) == 0);
+				pthread_mutex_unlock(&t.lock);
+			}
+	atomic_store(&r.stop, true);
+	pthread_join(th, NULL);
+	CHECK(r.bad == 0);
+	CHECK(cabo_rtable_count(&t) == 1);
+	fprintf(stderr, "race (%s, growing): %u rounds of %u routes, %lu lookups, %lu wrong\n",
+		ops->name, rounds, nroutes, (unsigned long)atomic_load(&r.lookups), r.bad);
+	cabo_rtable_destroy(&t);
+}
+
 int main(void)
 {
 	test_parse();
@@ -493,6 +555,8 @@ int main(void)
 	test_direct_limits();
 	test_race(&cabo_lpm_direct, 40000);   /* more than the 32768 groups */
 	test_race(&cabo_lpm_radix, 20000);
+	test_race_grow(&cabo_lpm_radix, 3, 5000);
+	test_race_grow(&cabo_lpm_direct, 1, 5000);
 	test_race(&cabo_lpm_linear, 2000);
 
 	char *path = lpm_data_path();
