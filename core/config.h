@@ -11,6 +11,7 @@
 #define CABO_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "errh.h"
 
@@ -63,6 +64,10 @@ int cabo_config_parse_file(const char *path, const struct cabo_config_options *o
 int cabo_config_parse_string(const char *text, const char *filename,
 			     const struct cabo_config_options *opt,
 			     struct cabo_config *out, struct cabo_errh *errh);
+
+/* A whole file (configurations, route files), NUL-terminated; *len gets
+ * its length.  NULL with errno set when it cannot be read. */
+char *cabo_config_read_file(const char *path, size_t *len);
 
 /* The flattened configuration in Click syntax (declarations, then
  * connections), which parses back to the same configuration. Caller frees. */

@@ -44,7 +44,7 @@ void cfg_parse_define(struct parser *ps, struct cabo_landmark where)
 	free(text);
 }
 
-char *cfg_read_file(const char *path, size_t *len)
+char *cabo_config_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -103,7 +103,7 @@ static void include_library(struct parser *ps, const char *file, struct cabo_lan
 		}
 	*VEC_PUSH(ps->libraries, ps->nlibraries, ps->libraries_cap) = path;
 	size_t len;
-	char *text = cfg_read_file(path, &len);
+	char *text = cabo_config_read_file(path, &len);
 	if (!text) {
 		cabo_errh_lerror(ps->errh, where, "cannot read library '%s': %s", path, strerror(errno));
 		return;

@@ -652,7 +652,7 @@ int cabo_config_parse_file(const char *path, const struct cabo_config_options *o
 	memset(out, 0, sizeof *out);
 	const char *file = cfg_intern_file(out, path, strlen(path));
 	size_t len;
-	char *text = cfg_read_file(path, &len);
+	char *text = cabo_config_read_file(path, &len);
 	if (!text)
 		return cabo_errh_lerror(errh, (struct cabo_landmark){ file, 0 }, "%s", strerror(errno));
 	int r = parse(text, len, file, opt, out, errh);

@@ -172,8 +172,6 @@ struct cabo_token cfg_parse_statements(struct parser *ps);
 /* directives.c */
 void cfg_parse_define(struct parser *ps, struct cabo_landmark where);
 void cfg_parse_require(struct parser *ps, struct cabo_landmark where);
-/* A file's contents (NUL-terminated) or NULL with errno set. */
-char *cfg_read_file(const char *path, size_t *len);
 /* A stable copy of a file name, kept in the configuration (ctx). */
 const char *cfg_intern_file(void *ctx, const char *name, size_t len);
 /* Parses the statements of text (text[len] == '\0') into the current scope. */

@@ -172,32 +172,19 @@ static bool is_element_class(const char *name, void *arg)
 	return cabo_element_class_find(name) != NULL;
 }
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	struct cabo_strbuf sb = CABO_STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		cabo_strbuf_append(&sb, buf, n);
-	fclose(f);
-	return cabo_strbuf_release(&sb);
-}
-
 /* Relative names: the current directory first (as Click), then the
  * directory of the host's configuration. */
 static char *find_file(const struct cabo_element *e, const char *name, char **path)
 {
+	size_t len;
 	*path = cabo_xstrdup(name);
-	char *text = read_file(name);
+	char *text = cabo_config_read_file(name, &len);
 	const char *host = e->where.file;
 	const char *slash = host ? strrchr(host, '/') : NULL;
 	if (!text && name[0] != '/' && slash) {
 		int saved = errno;
 		char *near = cabo_xasprintf("%.*s/%s", (int)(slash - host), host, name);
-		text = read_file(near);
+		text = cabo_config_read_file(near, &len);
 		if (text) {
 			free(*path);
 			*path = near;
