@@ -22,48 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
 #include "../../elements/flat/flattable.h"
 
 enum { RUNS = 3, NQUERY = 1 << 20, LOOKUPS = 1 << 24 };
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v)
-{
-	qsort(v, RUNS, sizeof *v, cmp_double);
-	return v[RUNS / 2];
-}
-
-static void pin(unsigned cpu)
-{
-	cpu_set_t set;
-	CPU_ZERO(&set);
-	CPU_SET(cpu % (unsigned)sysconf(_SC_NPROCESSORS_ONLN), &set);
-	(void)pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-}
-
-static size_t rss_bytes(void)
-{
-	FILE *f = fopen("/proc/self/statm", "r");
-	unsigned long size = 0, rss = 0;
-	if (f) {
-		if (fscanf(f, "%lu %lu", &size, &rss) != 2)
-			rss = 0;
-		fclose(f);
-	}
-	return rss * (size_t)sysconf(_SC_PAGESIZE);
-}
 
 static uint64_t rnd(uint64_t *s)
 {
@@ -110,7 +72,7 @@ static double lookup_rate(struct flat_table *t, uint8_t (*q)[FLAT_ID_LEN], size_
 	const uint8_t *ids[CABO_BATCH_MAX];
 	uint64_t v[CABO_BATCH_MAX];
 	size_t hits = 0;
-	double start = now();
+	double start = bench_now();
 	for (size_t done = 0; done < total; done += CABO_BATCH_MAX) {
 		size_t at = done & (NQUERY - 1);
 		for (unsigned i = 0; i < CABO_BATCH_MAX; i++)
@@ -119,7 +81,7 @@ static double lookup_rate(struct flat_table *t, uint8_t (*q)[FLAT_ID_LEN], size_
 		for (unsigned i = 0; i < CABO_BATCH_MAX; i++)
 			hits += v[i] != 0;
 	}
-	double rate = (double)total / (now() - start);
+	double rate = (double)total / (bench_now() - start);
 	*found = hits;
 	return rate;
 }
@@ -138,9 +100,9 @@ struct updater {
 static void *update_loop(void *arg)
 {
 	struct updater *u = arg;
-	pin(1);
+	bench_pin(1);
 	uint64_t seed = 42;
-	double start = now();
+	double start = bench_now();
 	while (!atomic_load_explicit(&u->stop, memory_order_relaxed)) {
 		size_t i = rnd(&seed) % u->n;
 		pthread_mutex_lock(&u->t->lock);
@@ -152,7 +114,7 @@ static void *update_loop(void *arg)
 		pthread_mutex_unlock(&u->t->lock);
 		u->updates += rc == 0 ? 2 : 1;
 	}
-	u->seconds = now() - start;
+	u->seconds = bench_now() - start;
 	return NULL;
 }
 
@@ -204,11 +166,11 @@ static void bench(size_t n)
 		struct flat_table t;
 		struct flat_table_stats s;
 		/* sized in advance (first: the resident size grows by the table) */
-		size_t rss0 = rss_bytes();
-		double t0 = now();
+		size_t rss0 = bench_rss_bytes();
+		double t0 = bench_now();
 		build(&t, ids, n, n);
-		build_s[run] = now() - t0;
-		rss = rss_bytes() - rss0;
+		build_s[run] = bench_now() - t0;
+		rss = bench_rss_bytes() - rss0;
 		flat_table_stats(&t, &s);
 		mem = s.memory;
 
@@ -226,19 +188,19 @@ static void bench(size_t n)
 		flat_table_destroy(&t);
 
 		/* from empty, growing */
-		t0 = now();
+		t0 = bench_now();
 		build(&t, ids, n, 0);
-		grow_s[run] = now() - t0;
+		grow_s[run] = bench_now() - t0;
 		flat_table_destroy(&t);
 
 		/* the configuration path: parse a FILE, build */
 		struct cabo_errh errh;
 		cabo_errh_init(&errh, stderr);
-		t0 = now();
+		t0 = bench_now();
 		if (flat_table_init(&t, 0, NULL) < 0
 		    || flat_table_load_file(&t, path, FLAT_PORT_MAX + 1, -1, &errh) < 0)
 			exit(1);
-		file_s[run] = now() - t0;
+		file_s[run] = bench_now() - t0;
 		flat_table_destroy(&t);
 		cabo_errh_destroy(&errh);
 	}
@@ -246,9 +208,9 @@ static void bench(size_t n)
 		fprintf(stderr, "flat: wrong results: %zu hits of %d, %zu misses found\n", found_hit,
 			LOOKUPS, found_miss);
 	printf("%-9zu %8.2f %8.2f %8.2f %8.1f %6.1f %7.1f %9.2f %9.2f %10.0f %11.2f\n", n,
-	       median(build_s), median(grow_s), median(file_s), (double)mem / 1048576,
-	       (double)mem / (double)n, (double)rss / (double)n, median(hit) / 1e6,
-	       median(miss) / 1e6, median(upd), median(during) / 1e6);
+	       bench_median(build_s, RUNS), bench_median(grow_s, RUNS), bench_median(file_s, RUNS), (double)mem / 1048576,
+	       (double)mem / (double)n, (double)rss / (double)n, bench_median(hit, RUNS) / 1e6,
+	       bench_median(miss, RUNS) / 1e6, bench_median(upd, RUNS), bench_median(during, RUNS) / 1e6);
 	fflush(stdout);
 	unlink(path);
 	free(ids);
@@ -258,7 +220,7 @@ static void bench(size_t n)
 
 int main(int argc, char **argv)
 {
-	pin(0);
+	bench_pin(0);
 	printf("Flat-id lookup (elements/flat): random 160-bit ids, %ld cores (nproc), median of "
 	       "%d runs; lookups on one core in batches of 64, updates from a second thread\n",
 	       sysconf(_SC_NPROCESSORS_ONLN), RUNS);

@@ -18,48 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
 #include "../unit/lpm_data.h"
 
 enum { RUNS = 5, NADDR = 1 << 20, LOOKUPS = 1 << 26 };
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v)
-{
-	qsort(v, RUNS, sizeof *v, cmp_double);
-	return v[RUNS / 2];
-}
-
-static void pin(unsigned cpu)
-{
-	cpu_set_t set;
-	CPU_ZERO(&set);
-	CPU_SET(cpu % (unsigned)sysconf(_SC_NPROCESSORS_ONLN), &set);
-	(void)pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-}
-
-static size_t rss_bytes(void)
-{
-	FILE *f = fopen("/proc/self/statm", "r");
-	unsigned long size = 0, rss = 0;
-	if (f) {
-		if (fscanf(f, "%lu %lu", &size, &rss) != 2)
-			rss = 0;
-		fclose(f);
-	}
-	return rss * (size_t)sysconf(_SC_PAGESIZE);
-}
 
 struct table_data {
 	const struct lpm_prefix *p;
@@ -91,14 +53,14 @@ static double lookup_rate(struct cabo_rtable *t, const uint32_t *addr, size_t to
 	int port[CABO_BATCH_MAX];
 	uint32_t gw[CABO_BATCH_MAX];
 	volatile int sink = 0;
-	double start = now();
+	double start = bench_now();
 	for (size_t done = 0; done < total; done += CABO_BATCH_MAX) {
 		size_t at = done & (NADDR - 1);
 		cabo_rtable_resolve(t, addr + at, CABO_BATCH_MAX, port, gw);
 		sink += port[at & (CABO_BATCH_MAX - 1)];
 	}
 	(void)sink;
-	return (double)total / (now() - start);
+	return (double)total / (bench_now() - start);
 }
 
 /* ---- Updates from a second thread */
@@ -116,9 +78,9 @@ struct updater {
 static void *update_loop(void *arg)
 {
 	struct updater *u = arg;
-	pin(1);
+	bench_pin(1);
 	uint64_t seed = 42;
-	double start = now();
+	double start = bench_now();
 	while (!atomic_load_explicit(&u->stop, memory_order_relaxed)) {
 		size_t i = lpm_rand(&seed) % u->d->n;
 		struct cabo_iproute r = lpm_route(u->d->p[i].addr, u->d->p[i].len, u->d->value[i]);
@@ -132,7 +94,7 @@ static void *update_loop(void *arg)
 		pthread_mutex_unlock(&u->t->lock);
 		u->updates += rc == 0 ? 2 : 1;
 	}
-	u->seconds = now() - start;
+	u->seconds = bench_now() - start;
 	return NULL;
 }
 
@@ -146,11 +108,11 @@ static void bench(const struct cabo_lpm_ops *ops, const struct table_data *d,
 	size_t lookup_mem = 0, total_mem = 0, rss = 0;
 	for (int run = 0; run < RUNS; run++) {
 		struct cabo_rtable t;
-		size_t rss0 = rss_bytes();
-		double t0 = now();
+		size_t rss0 = bench_rss_bytes();
+		double t0 = bench_now();
 		load(&t, ops, d);
-		build[run] = now() - t0;
-		rss = rss_bytes() - rss0;
+		build[run] = bench_now() - t0;
+		rss = bench_rss_bytes() - rss0;
 		lookup_mem = cabo_rtable_lookup_memory(&t);
 		total_mem = cabo_rtable_memory(&t);
 
@@ -169,20 +131,20 @@ static void bench(const struct cabo_lpm_ops *ops, const struct table_data *d,
 		/* the configuration path: parse a route FILE, build */
 		struct cabo_errh errh;
 		cabo_errh_init(&errh, stderr);
-		t0 = now();
+		t0 = bench_now();
 		cabo_rtable_init(&t, ops);
 		cabo_rtable_begin_load(&t);
 		if (cabo_iproute_load_file(&t, route_file, 0, &errh) < 0
 		    || cabo_rtable_end_load(&t, &errh) < 0)
 			exit(1);
-		fbuild[run] = now() - t0;
+		fbuild[run] = bench_now() - t0;
 		cabo_rtable_destroy(&t);
 		cabo_errh_destroy(&errh);
 	}
 	printf("%-9s %8.3f %8.3f %9.1f %9.1f %8.1f %9.1f %9.1f %11.0f %11.1f\n", ops->name,
-	       median(build), median(fbuild), (double)lookup_mem / 1048576, (double)total_mem / 1048576,
-	       (double)rss / 1048576, median(rnd) / 1e6, median(trc) / 1e6, median(upd),
-	       median(during) / 1e6);
+	       bench_median(build, RUNS), bench_median(fbuild, RUNS), (double)lookup_mem / 1048576, (double)total_mem / 1048576,
+	       (double)rss / 1048576, bench_median(rnd, RUNS) / 1e6, bench_median(trc, RUNS) / 1e6, bench_median(upd, RUNS),
+	       bench_median(during, RUNS) / 1e6);
 	fflush(stdout);
 }
 
@@ -195,7 +157,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lpm: cannot read %s\n", path ? path : "(set CABO_DATA)");
 		return 1;
 	}
-	pin(0);
+	bench_pin(0);
 	uint64_t seed = 1;
 	uint32_t *value = cabo_xmalloc(n * sizeof *value);
 	for (size_t i = 0; i < n; i++)

@@ -21,48 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
 #include "../unit/lpm6_data.h"
 
 enum { RUNS = 5, NADDR = 1 << 20, LOOKUPS = 1 << 25 };
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v)
-{
-	qsort(v, RUNS, sizeof *v, cmp_double);
-	return v[RUNS / 2];
-}
-
-static void pin(unsigned cpu)
-{
-	cpu_set_t set;
-	CPU_ZERO(&set);
-	CPU_SET(cpu % (unsigned)sysconf(_SC_NPROCESSORS_ONLN), &set);
-	(void)pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-}
-
-static size_t rss_bytes(void)
-{
-	FILE *f = fopen("/proc/self/statm", "r");
-	unsigned long size = 0, rss = 0;
-	if (f) {
-		if (fscanf(f, "%lu %lu", &size, &rss) != 2)
-			rss = 0;
-		fclose(f);
-	}
-	return rss * (size_t)sysconf(_SC_PAGESIZE);
-}
 
 struct table_data {
 	const struct lpm6_prefix *p;
@@ -87,14 +49,14 @@ static double lookup_rate(struct cabo_ip6rt *t, const cabo_u128 *addr, size_t to
 	int port[CABO_BATCH_MAX];
 	uint8_t gw[CABO_BATCH_MAX][16];
 	volatile int sink = 0;
-	double start = now();
+	double start = bench_now();
 	for (size_t done = 0; done < total; done += CABO_BATCH_MAX) {
 		size_t at = done & (NADDR - 1);
 		cabo_ip6rt_resolve(t, addr + at, CABO_BATCH_MAX, port, gw);
 		sink += port[at & (CABO_BATCH_MAX - 1)];
 	}
 	(void)sink;
-	return (double)total / (now() - start);
+	return (double)total / (bench_now() - start);
 }
 
 /* ---- Updates from a second thread */
@@ -112,9 +74,9 @@ struct updater {
 static void *update_loop(void *arg)
 {
 	struct updater *u = arg;
-	pin(1);
+	bench_pin(1);
 	uint64_t seed = 42;
-	double start = now();
+	double start = bench_now();
 	while (!atomic_load_explicit(&u->stop, memory_order_relaxed)) {
 		size_t i = lpm6_rand(&seed) % u->d->n;
 		struct cabo_ip6route r = lpm6_route(u->d->p[i].key, u->d->p[i].len, u->d->value[i]);
@@ -128,7 +90,7 @@ static void *update_loop(void *arg)
 		pthread_mutex_unlock(&u->t->lock);
 		u->updates += rc == 0 ? 2 : 1;
 	}
-	u->seconds = now() - start;
+	u->seconds = bench_now() - start;
 	return NULL;
 }
 
@@ -142,11 +104,11 @@ static void bench(const char *name, const struct table_data *d, const cabo_u128 
 	for (int run = 0; run < RUNS; run++) {
 		struct cabo_ip6rt t;
 		malloc_trim(0);         /* so the table's pages count, not reused ones */
-		size_t rss0 = rss_bytes();
-		double t0 = now();
+		size_t rss0 = bench_rss_bytes();
+		double t0 = bench_now();
 		load(&t, d);
-		build[run] = now() - t0;
-		rss = rss_bytes() - rss0;
+		build[run] = bench_now() - t0;
+		rss = bench_rss_bytes() - rss0;
 		lookup_mem = cabo_ip6rt_lookup_memory(&t);
 		total_mem = cabo_ip6rt_memory(&t);
 
@@ -165,20 +127,20 @@ static void bench(const char *name, const struct table_data *d, const cabo_u128 
 		/* the configuration path: parse a route FILE, build */
 		struct cabo_errh errh;
 		cabo_errh_init(&errh, stderr);
-		t0 = now();
+		t0 = bench_now();
 		cabo_ip6rt_init(&t);
 		cabo_ip6rt_begin_load(&t);
 		if (cabo_ip6rt_load_file(&t, route_file, 0, &errh) < 0)
 			exit(1);
 		cabo_ip6rt_end_load(&t);
-		fbuild[run] = now() - t0;
+		fbuild[run] = bench_now() - t0;
 		cabo_ip6rt_destroy(&t);
 		cabo_errh_destroy(&errh);
 	}
 	printf("%-9s %8.3f %8.3f %9.1f %9.1f %8.1f %9.1f %9.1f %11.0f %11.1f\n", name,
-	       median(build), median(fbuild), (double)lookup_mem / 1048576, (double)total_mem / 1048576,
-	       (double)rss / 1048576, median(rnd) / 1e6, median(trc) / 1e6, median(upd),
-	       median(during) / 1e6);
+	       bench_median(build, RUNS), bench_median(fbuild, RUNS), (double)lookup_mem / 1048576, (double)total_mem / 1048576,
+	       (double)rss / 1048576, bench_median(rnd, RUNS) / 1e6, bench_median(trc, RUNS) / 1e6, bench_median(upd, RUNS),
+	       bench_median(during, RUNS) / 1e6);
 	fflush(stdout);
 }
 
@@ -233,7 +195,7 @@ int main(int argc, char **argv)
 {
 	static const char *const tables[] = { "bart__prefixes.txt.gz",
 					      "pyasn__ipasn6_20151101.dat.gz" };
-	pin(0);
+	bench_pin(0);
 	printf("IPv6 route lookup (elements/ip6route): %ld cores (nproc), median of %d runs; "
 	       "lookups on one core, updates from a second thread\n",
 	       sysconf(_SC_NPROCESSORS_ONLN), RUNS);

@@ -27,28 +27,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
 #include "cpusched.h"
 
 enum { RUNS = 5, ROUNDS = 2000000 };
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v)
-{
-	qsort(v, RUNS, sizeof *v, cmp_double);
-	return v[RUNS / 2];
-}
 
 struct node {
 	struct cabo_sched_class sched;
@@ -112,13 +94,13 @@ static double busy(unsigned n, double *share_err)
 	}
 	for (unsigned i = 0; i < n; i++)
 		s.nodes[i]->sched.cycles = 0;
-	double start = now();
+	double start = bench_now();
 	for (unsigned r = 0; r < ROUNDS; r++) {
 		if (!cabo_sched_pick(&s.root, path, &depth))
 			abort();
 		cabo_sched_charge(&s.root, path, depth, next_cost(&seed));
 	}
-	double ns = (now() - start) * 1e9 / ROUNDS;
+	double ns = (bench_now() - start) * 1e9 / ROUNDS;
 	double total = 0, wsum = 0, worst = 0;
 	for (unsigned i = 0; i < n; i++) {
 		total += (double)s.nodes[i]->sched.cycles;
@@ -147,7 +129,7 @@ static double wake_sleep(unsigned n)
 	double start = 0;
 	for (unsigned r = 0; r < ROUNDS + ROUNDS / 10; r++) {
 		if (r == ROUNDS / 10)
-			start = now();
+			start = bench_now();
 		struct node *v = s.nodes[r % n];
 		cabo_sched_link_task(&v->sched, &v->task);
 		struct cabo_task *t = cabo_sched_pick(&s.root, path, &depth);
@@ -156,7 +138,7 @@ static double wake_sleep(unsigned n)
 		cabo_sched_charge(&s.root, path, depth, next_cost(&seed));
 		cabo_sched_unlink_task(t);
 	}
-	double ns = (now() - start) * 1e9 / ROUNDS;
+	double ns = (bench_now() - start) * 1e9 / ROUNDS;
 	setup_destroy(&s);
 	return ns;
 }
@@ -180,7 +162,7 @@ int main(int argc, char **argv)
 			b[r] = busy(counts[c], &e[r]);
 			w[r] = wake_sleep(counts[c]);
 		}
-		printf("%-8u %14.1f %18.1f %20.3f\n", counts[c], median(b), median(w), median(e));
+		printf("%-8u %14.1f %18.1f %20.3f\n", counts[c], bench_median(b, RUNS), bench_median(w, RUNS), bench_median(e, RUNS));
 	}
 	return 0;
 }
