@@ -171,6 +171,7 @@ static int open_pcap(struct cabo_dumpreader *r, struct cabo_errh *errh)
 	r->dlt = cabo_encap_from_linktype(get32(r->buf + 20, r->swapped));
 	r->pos = 24;
 	r->format = CABO_DUMP_PCAP;
+	r->native = !r->swapped && r->header_size == 16 && r->length_swap != 2;
 	return 0;
 }
 
@@ -273,22 +274,16 @@ int cabo_dumpreader_open(struct cabo_dumpreader *r, const char *filename, struct
 	return cabo_errh_error(errh, "%s: not a tcpdump file (bad magic number)", r->name);
 }
 
-int cabo_dumpreader_peek(struct cabo_dumpreader *r, struct cabo_dump_record *rec)
+int cabo_dumpreader_peek_any(struct cabo_dumpreader *r, struct cabo_dump_record *rec)
 {
 	if (r->done)
 		return 0;
 	int x = r->format == CABO_DUMP_PCAP ? peek_pcap(r, rec) : peek_pcapng(r, rec);
-	if (x <= 0)
+	if (x <= 0) {
 		r->done = true;
+		r->native = false;   /* nothing more, even if bytes are left */
+	}
 	return x;
-}
-
-void cabo_dumpreader_consume(struct cabo_dumpreader *r)
-{
-	if (r->format == CABO_DUMP_PCAP)
-		r->pos += r->record_size;
-	else
-		r->ng_pending = false;
 }
 
 long long cabo_dumpreader_filesize(const struct cabo_dumpreader *r)
