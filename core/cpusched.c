@@ -8,40 +8,40 @@
 
 /* ---- Heap of runnable children, ordered by pass */
 
-static void heap_set(struct cabo_sched_class *p, unsigned i, struct cabo_sched_class *c)
+static void heap_set(struct cabo_sched_class *p, unsigned i, struct cabo_sched_slot slot)
 {
-	p->heap[i] = c;
-	c->heap_index = (int)i;
+	p->heap[i] = slot;
+	slot.c->heap_index = (int)i;
 }
 
 static void sift_up(struct cabo_sched_class *p, unsigned i)
 {
-	struct cabo_sched_class *c = p->heap[i];
+	struct cabo_sched_slot s = p->heap[i];
 	while (i > 0) {
 		unsigned up = (i - 1) / 2;
-		if (p->heap[up]->pass <= c->pass)
+		if (p->heap[up].pass <= s.pass)
 			break;
 		heap_set(p, i, p->heap[up]);
 		i = up;
 	}
-	heap_set(p, i, c);
+	heap_set(p, i, s);
 }
 
 static void sift_down(struct cabo_sched_class *p, unsigned i)
 {
-	struct cabo_sched_class *c = p->heap[i];
+	struct cabo_sched_slot s = p->heap[i];
 	for (;;) {
 		unsigned child = 2 * i + 1;
 		if (child >= p->nheap)
 			break;
-		if (child + 1 < p->nheap && p->heap[child + 1]->pass < p->heap[child]->pass)
+		if (child + 1 < p->nheap && p->heap[child + 1].pass < p->heap[child].pass)
 			child++;
-		if (p->heap[child]->pass >= c->pass)
+		if (p->heap[child].pass >= s.pass)
 			break;
 		heap_set(p, i, p->heap[child]);
 		i = child;
 	}
-	heap_set(p, i, c);
+	heap_set(p, i, s);
 }
 
 static void heap_insert(struct cabo_sched_class *p, struct cabo_sched_class *c)
@@ -50,7 +50,7 @@ static void heap_insert(struct cabo_sched_class *p, struct cabo_sched_class *c)
 		p->heap_capacity = p->heap_capacity ? 2 * p->heap_capacity : 4;
 		p->heap = cabo_xrealloc(p->heap, p->heap_capacity * sizeof *p->heap);
 	}
-	heap_set(p, p->nheap++, c);
+	heap_set(p, p->nheap++, (struct cabo_sched_slot){ c->pass, c });
 	sift_up(p, p->nheap - 1);
 }
 
@@ -58,12 +58,12 @@ static void heap_remove(struct cabo_sched_class *p, struct cabo_sched_class *c)
 {
 	unsigned i = (unsigned)c->heap_index;
 	c->heap_index = -1;
-	struct cabo_sched_class *last = p->heap[--p->nheap];
+	struct cabo_sched_slot last = p->heap[--p->nheap];
 	if (i == p->nheap)
 		return;
 	heap_set(p, i, last);
 	sift_up(p, i);
-	sift_down(p, (unsigned)last->heap_index);
+	sift_down(p, (unsigned)last.c->heap_index);
 }
 
 /* ---- Classes */
@@ -152,7 +152,7 @@ struct cabo_task *cabo_sched_pick(struct cabo_sched_class *root,
 	struct cabo_sched_class *c = root;
 	*depth = 0;
 	for (;;) {
-		if (c->ntasks && (!c->nheap || c->own_pass <= c->heap[0]->pass)) {
+		if (c->ntasks && (!c->nheap || c->own_pass <= c->heap[0].pass)) {
 			/* Round robin among the class's own tasks. */
 			struct cabo_task *t = c->tasks.next;
 			t->prev->next = t->next;
@@ -166,8 +166,8 @@ struct cabo_task *cabo_sched_pick(struct cabo_sched_class *root,
 		}
 		if (!c->nheap || *depth == CABO_SCHED_MAX_DEPTH)
 			return NULL;
-		struct cabo_sched_class *child = c->heap[0];
-		c->vtime = child->pass;
+		struct cabo_sched_class *child = c->heap[0].c;
+		c->vtime = c->heap[0].pass;
 		path[(*depth)++] = child;
 		c = child;
 	}
@@ -185,7 +185,9 @@ void cabo_sched_charge(struct cabo_sched_class *root, struct cabo_sched_class **
 		struct cabo_sched_class *c = path[i];
 		c->cycles += cycles;
 		c->pass += (double)cycles / weight_of(c);
-		if (c->heap_index >= 0)
+		if (c->heap_index >= 0) {
+			c->parent->heap[c->heap_index].pass = c->pass;
 			sift_down(c->parent, (unsigned)c->heap_index);
+		}
 	}
 }

@@ -21,12 +21,21 @@
 
 enum { CABO_SCHED_MAX_DEPTH = 16 };
 
+struct cabo_sched_class;
+
+/* A heap entry carries its class's pass, so ordering 1000 children reads
+ * one array instead of 20 classes' cache lines per task run. */
+struct cabo_sched_slot {
+	double pass;
+	struct cabo_sched_class *c;
+};
+
 struct cabo_sched_class {
 	struct cabo_sched_class *parent;
 	_Atomic uint32_t weight;        /* share among siblings; handlers may change it */
 	double pass;                    /* virtual time within the parent */
 	int heap_index;                 /* in the parent's heap; -1 when not runnable */
-	struct cabo_sched_class **heap; /* runnable children, least pass first */
+	struct cabo_sched_slot *heap;   /* runnable children, least pass first */
 	unsigned nheap, heap_capacity;
 	struct cabo_task tasks;         /* sentinel: this class's runnable tasks */
 	unsigned ntasks;
