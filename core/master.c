@@ -181,7 +181,6 @@ static void attach_tree(struct cabo_master *m, struct cabo_router *r)
 {
 	cabo_sched_class_init(&r->sched, parent_class(r), r->weight);
 	r->pool->concurrent = m->nthreads > 1;
-	r->pool->owner_thread = r->home_thread;
 	r->attached = true;
 	for (unsigned i = 0; i < r->ntasks; i++) {
 		r->tasks[i]->home_thread = r->home_thread;

@@ -1,17 +1,126 @@
-/* Packet pools, clones and copy-on-write. */
+/* Packet pools (quotas), thread arenas (memory), clones and copy-on-write. */
 #include "packet.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "strbuf.h"
 
 _Thread_local unsigned cabo_thread_index;
 
-static bool reclaim_remote(struct cabo_pool *pool);
-
 enum { CABO_MOVE_MAX = 64 };
 
-/* ---- Pools */
+/* ---- Arenas: each thread's descriptors and buffers */
+
+struct cabo_arena {
+	struct cabo_packet **free;  /* stack of free descriptors, last freed on top */
+	uint32_t nfree, free_capacity;
+	uint32_t allocated;         /* descriptors created so far */
+	void **chunks;              /* memory blocks */
+	uint32_t nchunks;
+	/* Descriptors other threads freed, taken whole when the stack runs dry. */
+	_Atomic(struct cabo_packet *) remote_free;
+	struct cabo_arena *next_arena;
+	bool orphaned;              /* its thread has ended; the next one takes it */
+};
+
+static _Thread_local struct cabo_arena *thread_arena;
+static struct cabo_arena *all_arenas;
+static pthread_mutex_t arenas_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t arena_key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t arena_key;
+
+/* A thread that ends leaves its arena to the next thread that starts. */
+static void orphan_arena(void *arena)
+{
+	struct cabo_arena *a = arena;
+	pthread_mutex_lock(&arenas_lock);
+	a->orphaned = true;
+	pthread_mutex_unlock(&arenas_lock);
+}
+
+static void make_arena_key(void)
+{
+	if (pthread_key_create(&arena_key, orphan_arena) != 0)
+		abort();
+}
+
+/* Packets may outlive the thread that allocated them (they travel), so an
+ * arena lives until the process ends, adopted by a later thread when its
+ * own has ended; the list keeps it reachable meanwhile, and exit need not
+ * give its memory back piece by piece. */
+static struct cabo_arena *my_arena(void)
+{
+	if (__builtin_expect(thread_arena != NULL, 1))
+		return thread_arena;
+	pthread_once(&arena_key_once, make_arena_key);
+	pthread_mutex_lock(&arenas_lock);
+	struct cabo_arena *a = all_arenas;
+	while (a && !a->orphaned)
+		a = a->next_arena;
+	if (a)
+		a->orphaned = false;
+	else {
+		a = cabo_xcalloc(1, sizeof *a);
+		a->next_arena = all_arenas;
+		all_arenas = a;
+	}
+	pthread_mutex_unlock(&arenas_lock);
+	pthread_setspecific(arena_key, a);
+	return thread_arena = a;
+}
+
+uint32_t cabo_arena_allocated(void)
+{
+	return my_arena()->allocated;
+}
+
+uint32_t cabo_arena_free(void)
+{
+	return my_arena()->nfree;
+}
+
+/* Adds CABO_POOL_CHUNK descriptors and buffers in one block.  Called only
+ * when the free stack is empty, so an arena stops growing once it holds its
+ * thread's working set. */
+static bool grow(struct cabo_arena *a)
+{
+	const uint32_t n = CABO_POOL_CHUNK;
+	size_t desc_bytes = ((size_t)n * sizeof(struct cabo_packet) + 63) & ~(size_t)63;
+	uint8_t *block = aligned_alloc(64, desc_bytes + (size_t)n * CABO_PACKET_BUFFER_SIZE);
+	if (!block)
+		return false;
+	if (a->allocated + n > a->free_capacity) {
+		a->free_capacity = a->allocated + n;
+		a->free = cabo_xrealloc(a->free, a->free_capacity * sizeof *a->free);
+	}
+	a->chunks = cabo_xrealloc(a->chunks, (a->nchunks + 1) * sizeof *a->chunks);
+	a->chunks[a->nchunks++] = block;
+	struct cabo_packet *descs = (struct cabo_packet *)block;
+	uint8_t *buffers = block + desc_bytes;
+	for (uint32_t i = n; i-- > 0;) {
+		struct cabo_packet *p = &descs[i];
+		memset(p, 0, sizeof *p);
+		p->arena = a;
+		p->home_buffer = buffers + (size_t)i * CABO_PACKET_BUFFER_SIZE;
+		a->free[a->nfree++] = p;
+	}
+	a->allocated += n;
+	return true;
+}
+
+/* Takes back the descriptors other threads freed.  Returns whether any came. */
+static bool reclaim_remote(struct cabo_arena *a)
+{
+	struct cabo_packet *p = atomic_exchange_explicit(&a->remote_free, NULL, memory_order_acquire);
+	if (!p)
+		return false;
+	for (; p; p = p->next_free)
+		a->free[a->nfree++] = p;
+	return true;
+}
+
+/* ---- Pools: quotas */
 
 struct cabo_pool *cabo_pool_new(const char *name, uint32_t capacity)
 {
@@ -26,101 +135,73 @@ uint32_t cabo_pool_destroy(struct cabo_pool *pool)
 {
 	if (!pool)
 		return 0;
-	reclaim_remote(pool);
 	uint32_t leaked = cabo_pool_in_use(pool);
-	for (uint32_t i = 0; i < pool->nchunks; i++)
-		free(pool->chunks[i]);
-	free(pool->chunks);
-	free(pool->free);
 	free(pool->name);
 	free(pool);
 	return leaked;
 }
 
-/* Adds up to CABO_POOL_CHUNK packets (descriptors and buffers in one block)
- * without exceeding the quota.  Called only when the free stack is empty, so
- * a pool stops allocating once it has reached its working set. */
-static bool grow(struct cabo_pool *pool)
+static void count_in(struct cabo_pool *pool, uint32_t n)
 {
-	uint32_t n = pool->capacity - pool->allocated;
-	if (n > CABO_POOL_CHUNK)
-		n = CABO_POOL_CHUNK;
-	if (!n)
-		return false;
-	size_t desc_bytes = ((size_t)n * sizeof(struct cabo_packet) + 63) & ~(size_t)63;
-	uint8_t *block = aligned_alloc(64, desc_bytes + (size_t)n * pool->buffer_size);
-	if (!block)
-		return false;
-	/* The free stack grows with the pool, so an idle pipeline with a big
-	 * quota costs only what it has used. */
-	if (pool->allocated + n > pool->free_capacity) {
-		pool->free_capacity = pool->allocated + n;
-		pool->free = cabo_xrealloc(pool->free, pool->free_capacity * sizeof *pool->free);
+	uint32_t used;
+	if (pool->concurrent)
+		used = atomic_fetch_add_explicit(&pool->in_use, n, memory_order_relaxed) + n;
+	else {
+		used = atomic_load_explicit(&pool->in_use, memory_order_relaxed) + n;
+		atomic_store_explicit(&pool->in_use, used, memory_order_relaxed);
 	}
-	pool->chunks = cabo_xrealloc(pool->chunks, (pool->nchunks + 1) * sizeof *pool->chunks);
-	pool->chunks[pool->nchunks++] = block;
-	struct cabo_packet *descs = (struct cabo_packet *)block;
-	uint8_t *buffers = block + desc_bytes;
-	for (uint32_t i = 0; i < n; i++) {
-		struct cabo_packet *p = &descs[i];
-		memset(p, 0, sizeof *p);
-		p->pool = pool;
-		p->home_buffer = buffers + (size_t)i * pool->buffer_size;
-		pool->free[pool->nfree++] = p;
+	if (used > pool->high_water)
+		pool->high_water = used;
+}
+
+static void count_out(struct cabo_pool *pool, uint32_t n)
+{
+	if (pool->concurrent)
+		atomic_fetch_sub_explicit(&pool->in_use, n, memory_order_relaxed);
+	else
+		atomic_store_explicit(&pool->in_use,
+				      atomic_load_explicit(&pool->in_use, memory_order_relaxed) - n,
+				      memory_order_relaxed);
+}
+
+/* Takes up to n free descriptors for pool into out, within its quota;
+ * what the quota refuses counts as allocation failures.  Shared by
+ * allocation and cloning, which then fill the descriptors in differently. */
+static unsigned take_free(struct cabo_pool *pool, struct cabo_packet **out, unsigned n)
+{
+	uint32_t allowed = cabo_pool_available(pool);
+	if (n > allowed) {
+		pool->alloc_failures += n - allowed;
+		n = allowed;
 	}
-	pool->allocated += n;
-	return true;
+	struct cabo_arena *a = my_arena();
+	unsigned got = 0;
+	while (got < n) {
+		if (!a->nfree && !reclaim_remote(a) && !grow(a)) {
+			pool->alloc_failures += n - got;
+			break;
+		}
+		while (got < n && a->nfree) {
+			struct cabo_packet *p = a->free[--a->nfree];
+			p->pool = pool;
+			out[got++] = p;
+		}
+	}
+	if (got)
+		count_in(pool, got);
+	return got;
 }
 
 static void reset(struct cabo_packet *p, uint32_t length)
 {
 	p->owner = p;
 	p->buffer = p->home_buffer;
-	p->buffer_size = p->pool->buffer_size;
+	p->buffer_size = CABO_PACKET_BUFFER_SIZE;
 	atomic_store_explicit(&p->refs, 1, memory_order_relaxed);
 	p->data = p->buffer + CABO_PACKET_HEADROOM;
 	p->length = length;
 	p->mac_offset = p->network_offset = p->transport_offset = -1;
 	memset(&p->anno, 0, sizeof p->anno);
-}
-
-static void note_use(struct cabo_pool *pool)
-{
-	uint32_t used = cabo_pool_in_use(pool);
-	if (used > pool->high_water)
-		pool->high_water = used;
-}
-
-/* Takes back the packets other threads freed.  Returns whether any came. */
-static bool reclaim_remote(struct cabo_pool *pool)
-{
-	struct cabo_packet *p = atomic_exchange_explicit(&pool->remote_free, NULL,
-							 memory_order_acquire);
-	if (!p)
-		return false;
-	uint32_t n = 0;
-	for (; p; p = p->next_free, n++)
-		pool->free[pool->nfree++] = p;
-	atomic_fetch_sub_explicit(&pool->remote_count, n, memory_order_relaxed);
-	return true;
-}
-
-/* Takes up to n free descriptors into out, growing the pool while it may;
- * what the quota refuses counts as allocation failures.  Shared by
- * allocation and cloning, which then fill the descriptors in differently. */
-static unsigned take_free(struct cabo_pool *pool, struct cabo_packet **out, unsigned n)
-{
-	unsigned got = 0;
-	while (got < n) {
-		if (!pool->nfree && !reclaim_remote(pool) && !grow(pool)) {
-			pool->alloc_failures += n - got;
-			break;
-		}
-		while (got < n && pool->nfree)
-			out[got++] = pool->free[--pool->nfree];
-	}
-	note_use(pool);
-	return got;
 }
 
 unsigned cabo_packet_alloc_batch(struct cabo_pool *pool, uint32_t length,
@@ -172,88 +253,106 @@ struct cabo_packet *cabo_packet_alloc_large(struct cabo_pool *pool, uint32_t len
 
 /* ---- Freeing */
 
-/* Descriptors freed by a thread that does not own their pool, collected
- * so that a batch goes back with one compare-and-swap. */
-struct remote_chain {
-	struct cabo_pool *pool;
+/* What a run of frees gives back, collected so that quota counts and
+ * another thread's descriptors go back in one step each. */
+struct release {
+	struct cabo_pool *pool;     /* packets counted out of pool, not yet applied */
+	uint32_t pool_count;
+	struct cabo_arena *arena;   /* another thread's descriptors, chained */
 	struct cabo_packet *head, *tail;
 	uint32_t count;
 };
 
-static void flush_remote(struct remote_chain *rc)
+static void flush_remote(struct release *rel)
 {
-	if (!rc->count)
+	if (!rel->count)
 		return;
-	struct cabo_pool *pool = rc->pool;
-	struct cabo_packet *head = atomic_load_explicit(&pool->remote_free, memory_order_relaxed);
+	struct cabo_arena *a = rel->arena;
+	struct cabo_packet *head = atomic_load_explicit(&a->remote_free, memory_order_relaxed);
 	do
-		rc->tail->next_free = head;
-	while (!atomic_compare_exchange_weak_explicit(&pool->remote_free, &head, rc->head,
+		rel->tail->next_free = head;
+	while (!atomic_compare_exchange_weak_explicit(&a->remote_free, &head, rel->head,
 						      memory_order_release, memory_order_relaxed));
-	atomic_fetch_add_explicit(&pool->remote_count, rc->count, memory_order_relaxed);
-	rc->count = 0;
+	rel->count = 0;
 }
 
-/* Returns a descriptor to its pool: onto the free stack when this thread
- * owns the pool, else onto the chain for the pool's remote list. */
-static inline void put_free(struct cabo_packet *p, struct remote_chain *rc)
+static void flush_release(struct release *rel)
+{
+	if (rel->pool_count)
+		count_out(rel->pool, rel->pool_count);
+	rel->pool_count = 0;
+	flush_remote(rel);
+}
+
+/* Returns a descriptor: onto this thread's free stack when its arena is
+ * this thread's, else onto the chain for its arena's remote list. */
+static inline void put_free(struct cabo_packet *p, struct release *rel)
 {
 	struct cabo_pool *pool = p->pool;
-	if (!pool->concurrent || pool->owner_thread == cabo_thread_index) {
-		pool->free[pool->nfree++] = p;
+	if (rel->pool != pool) {
+		if (rel->pool_count)
+			count_out(rel->pool, rel->pool_count);
+		rel->pool = pool;
+		rel->pool_count = 0;
+	}
+	rel->pool_count++;
+	struct cabo_arena *a = p->arena;
+	if (a == thread_arena) {
+		a->free[a->nfree++] = p;
 		return;
 	}
-	if (rc->count && rc->pool != pool)
-		flush_remote(rc);
-	if (!rc->count) {
-		rc->pool = pool;
-		rc->tail = p;
+	if (rel->count && rel->arena != a)
+		flush_remote(rel);
+	if (!rel->count) {
+		rel->arena = a;
+		rel->tail = p;
+		rel->head = NULL;
 	}
-	p->next_free = rc->head;
-	rc->head = p;
-	rc->count++;
+	p->next_free = rel->head;
+	rel->head = p;
+	rel->count++;
 }
 
-static void release_descriptor(struct cabo_packet *p, struct remote_chain *rc)
+static void release_descriptor(struct cabo_packet *p, struct release *rel)
 {
 	if (p->external) {
 		free(p->buffer);
 		p->external = false;
 	}
-	put_free(p, rc);
+	put_free(p, rel);
 }
 
-/* Drops n references to owner's buffer; the owner's descriptor returns to its
- * pool with the last one. */
-static void unref_owner(struct cabo_packet *owner, unsigned n, struct remote_chain *rc)
+/* Drops n references to owner's buffer; the owner's descriptor returns with
+ * the last one. */
+static void unref_owner(struct cabo_packet *owner, unsigned n, struct release *rel)
 {
 	unsigned refs = atomic_load_explicit(&owner->refs, memory_order_acquire);
 	/* Holding every reference means nobody else can take one. */
 	if (refs == n) {
-		release_descriptor(owner, rc);
+		release_descriptor(owner, rel);
 		return;
 	}
 	if (!owner->pool->concurrent)
 		atomic_store_explicit(&owner->refs, refs - n, memory_order_relaxed);
 	else if (atomic_fetch_sub_explicit(&owner->refs, n, memory_order_acq_rel) == n)
-		release_descriptor(owner, rc);
+		release_descriptor(owner, rel);
 }
 
 void cabo_packet_free(struct cabo_packet *p)
 {
 	if (!p)
 		return;
-	struct remote_chain rc = { NULL, NULL, NULL, 0 };
+	struct release rel = { 0 };
 	struct cabo_packet *owner = p->owner;
 	if (owner != p)
-		put_free(p, &rc);
-	unref_owner(owner, 1, &rc);
-	flush_remote(&rc);
+		put_free(p, &rel);
+	unref_owner(owner, 1, &rel);
+	flush_release(&rel);
 }
 
 void cabo_packet_free_batch(struct cabo_packet **pkts, unsigned n)
 {
-	struct remote_chain rc = { NULL, NULL, NULL, 0 };
+	struct release rel = { 0 };
 	unsigned i = 0;
 	while (i < n) {
 		struct cabo_packet *owner = pkts[i]->owner;
@@ -263,11 +362,11 @@ void cabo_packet_free_batch(struct cabo_packet **pkts, unsigned n)
 		for (; i < n && pkts[i]->owner == owner; i++, run++) {
 			struct cabo_packet *p = pkts[i];
 			if (p != owner)
-				put_free(p, &rc);
+				put_free(p, &rel);
 		}
-		unref_owner(owner, run, &rc);
+		unref_owner(owner, run, &rel);
 	}
-	flush_remote(&rc);
+	flush_release(&rel);
 }
 
 /* ---- Sharing */
@@ -315,17 +414,16 @@ struct cabo_packet *cabo_packet_clone(struct cabo_packet *p)
 	return cabo_packet_clone_batch(p, &c, 1) ? c : NULL;
 }
 
-static struct cabo_packet *copy_with_headroom(struct cabo_packet *p, uint32_t headroom,
-					      struct cabo_pool *pool)
+static bool fits_pool_buffer(const struct cabo_packet *p, uint32_t headroom,
+			     const struct cabo_pool *pool)
 {
-	uint32_t tail = cabo_packet_tailroom(p);
-	struct cabo_packet *c;
-	if ((uint64_t)headroom + p->length + tail <= pool->buffer_size)
-		c = cabo_packet_alloc(pool, 0);
-	else
-		c = cabo_packet_alloc_large(pool, p->length + headroom + tail);
-	if (!c)
-		return NULL;
+	return (uint64_t)headroom + p->length + cabo_packet_tailroom(p) <= pool->buffer_size;
+}
+
+/* Fills the fresh packet c with p's data, headers and annotations, with
+ * `headroom` bytes before the data. */
+static void copy_contents(struct cabo_packet *c, const struct cabo_packet *p, uint32_t headroom)
+{
 	c->data = c->buffer + headroom;
 	c->length = p->length;
 	/* Stripped headers live on in the headroom (Unstrip brings them back),
@@ -338,6 +436,18 @@ static struct cabo_packet *copy_with_headroom(struct cabo_packet *p, uint32_t he
 	c->network_offset = p->network_offset < 0 ? -1 : (int32_t)(p->network_offset + shift);
 	c->transport_offset = p->transport_offset < 0 ? -1 : (int32_t)(p->transport_offset + shift);
 	c->anno = p->anno;
+}
+
+static struct cabo_packet *copy_with_headroom(struct cabo_packet *p, uint32_t headroom,
+					      struct cabo_pool *pool)
+{
+	struct cabo_packet *c;
+	if (fits_pool_buffer(p, headroom, pool))
+		c = cabo_packet_alloc(pool, 0);
+	else
+		c = cabo_packet_alloc_large(pool, p->length + headroom + cabo_packet_tailroom(p));
+	if (c)
+		copy_contents(c, p, headroom);
 	return c;
 }
 
@@ -346,29 +456,45 @@ struct cabo_packet *cabo_packet_copy(struct cabo_packet *p)
 	return copy_with_headroom(p, cabo_packet_headroom(p), p->pool);
 }
 
-unsigned cabo_packet_move_batch(struct cabo_pool *pool, struct cabo_packet **in,
-				struct cabo_packet **out, unsigned n)
+/* Moves up to CABO_MOVE_MAX packets; the copies' descriptors come from
+ * the quota in one step. */
+static unsigned move_some(struct cabo_pool *pool, struct cabo_packet **in,
+			  struct cabo_packet **out, unsigned n)
 {
-	struct cabo_packet *copied[CABO_MOVE_MAX];
-	unsigned got = 0, ncopied = 0;
+	struct cabo_packet *fresh[CABO_MOVE_MAX], *copied[CABO_MOVE_MAX];
+	unsigned need = 0;
+	for (unsigned i = 0; i < n; i++)
+		need += in[i]->pool != pool && fits_pool_buffer(in[i], cabo_packet_headroom(in[i]), pool);
+	unsigned nfresh = need ? cabo_packet_alloc_batch(pool, 0, fresh, need) : 0;
+	unsigned got = 0, used = 0, ncopied = 0;
 	for (unsigned i = 0; i < n; i++) {
-		struct cabo_packet *p = in[i];
+		struct cabo_packet *p = in[i], *c = NULL;
+		uint32_t headroom = cabo_packet_headroom(p);
 		if (p->pool == pool) {
 			out[got++] = p;
 			continue;
 		}
-		struct cabo_packet *c = copy_with_headroom(p, cabo_packet_headroom(p), pool);
+		if (!fits_pool_buffer(p, headroom, pool))
+			c = copy_with_headroom(p, headroom, pool);
+		else if (used < nfresh) {
+			c = fresh[used++];
+			copy_contents(c, p, headroom);
+		}
 		if (c)
 			out[got++] = c;
 		copied[ncopied++] = p;
-		if (ncopied == CABO_MOVE_MAX) {
-			cabo_packet_free_batch(copied, ncopied);
-			ncopied = 0;
-		}
 	}
-	/* The originals go back to their pool (another thread's, often) in
-	 * one step. */
+	/* The originals go back (to another thread, often) in one step. */
 	cabo_packet_free_batch(copied, ncopied);
+	return got;
+}
+
+unsigned cabo_packet_move_batch(struct cabo_pool *pool, struct cabo_packet **in,
+				struct cabo_packet **out, unsigned n)
+{
+	unsigned got = 0;
+	for (unsigned i = 0; i < n; i += CABO_MOVE_MAX)
+		got += move_some(pool, in + i, out + got, n - i < CABO_MOVE_MAX ? n - i : CABO_MOVE_MAX);
 	return got;
 }
 

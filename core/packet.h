@@ -1,16 +1,21 @@
 /* Packets and packet pools.
  *
  * A packet is a descriptor pointing into a data buffer with headroom before
- * and tailroom after the data.  Descriptors and buffers come from a pool; each
- * pipeline (later: each virtual node) owns its pool, whose capacity is that
- * pipeline's packet quota.  A clone shares its original's buffer; anything that
- * writes packet data first calls cabo_packet_writable(), which copies the data
- * when the buffer is shared (copy-on-write), so a packet an element modifies is
- * a packet of its own.
+ * and tailroom after the data.  A clone shares its original's buffer;
+ * anything that writes packet data first calls cabo_packet_writable(), which
+ * copies the data when the buffer is shared (copy-on-write), so a packet an
+ * element modifies is a packet of its own.
  *
- * Fast path rules: no malloc (the pool grows in chunks only until it reaches
- * its working set), no syscalls, and reference counts are updated once per run
- * of packets that share a buffer (cabo_packet_free_batch). */
+ * A pool is a quota: each pipeline (each virtual node) has one, and cannot
+ * hold more packets than its capacity at once.  The memory behind packets
+ * belongs to the thread that allocates them (its arena), shared by all the
+ * pipelines that thread runs: a descriptor one tenant frees is the next one
+ * another tenant gets, still in cache, so a thousand tenants on a thread
+ * touch the memory of a few batches, not of a thousand pools.
+ *
+ * Fast path rules: no malloc (an arena grows in chunks only until it reaches
+ * its working set), no syscalls, and reference counts are updated once per
+ * run of packets that share a buffer (cabo_packet_free_batch). */
 #ifndef CABO_PACKET_H
 #define CABO_PACKET_H
 
@@ -23,7 +28,7 @@
 enum {
 	CABO_PACKET_HEADROOM = 64,        /* room to push headers (Unstrip, encaps) */
 	CABO_PACKET_BUFFER_SIZE = 2048,   /* bytes per pooled buffer, headroom included */
-	CABO_POOL_CHUNK = 256,            /* packets added per pool growth step */
+	CABO_POOL_CHUNK = 256,            /* packets added per arena growth step */
 	CABO_ANNO_USER_SIZE = 16,
 };
 
@@ -60,48 +65,43 @@ struct cabo_anno {
 };
 
 struct cabo_pool;
+struct cabo_arena;
 
 struct cabo_packet {
-	uint8_t *data;              /* first byte of packet data */
+	union {
+		uint8_t *data;      /* first byte of packet data */
+		struct cabo_packet *next_free; /* while free: in an arena's remote list */
+	};
 	uint32_t length;            /* bytes of data */
 	uint32_t buffer_size;
 	uint8_t *buffer;            /* start of the (possibly shared) buffer */
-	uint8_t *home_buffer;       /* this descriptor's own pooled buffer */
+	uint8_t *home_buffer;       /* this descriptor's own buffer */
 	struct cabo_packet *owner;  /* packet whose buffer this is; self unless a clone */
-	struct cabo_pool *pool;
+	struct cabo_pool *pool;     /* the quota this packet counts against */
 	/* Header offsets from `data` at the time they were set, or -1; use the
 	 * accessors below.  Stored relative to `buffer` so Strip keeps them valid. */
 	int32_t mac_offset;
 	int32_t network_offset;
 	int32_t transport_offset;
 	atomic_uint refs;           /* for owners: descriptors using this buffer */
-	struct cabo_packet *next_free; /* in a pool's list of packets freed remotely */
+	struct cabo_arena *arena;   /* the thread's memory this descriptor is part of */
 	bool external;              /* buffer was malloc'd (larger than pool buffers) */
 	struct cabo_anno anno;
 };
 
 struct cabo_pool {
 	char *name;
-	uint32_t capacity;          /* quota: most packets ever in use */
-	uint32_t allocated;         /* descriptors created so far (<= capacity) */
-	uint32_t nfree;
+	uint32_t capacity;          /* quota: most packets in use at once */
 	uint32_t buffer_size;
-	struct cabo_packet **free;  /* stack of free descriptors */
-	void **chunks;              /* memory blocks, freed with the pool */
-	uint32_t nchunks;
+	/* Packets of this pool in use.  Atomic updates only when the pool is
+	 * concurrent: other threads free its packets. */
+	_Atomic uint32_t in_use;
+	uint32_t high_water;        /* most packets in use at once */
 	uint64_t alloc_failures;    /* quota exhausted */
 	/* Set when packets of this pool may be shared across worker threads:
 	 * reference counts then need atomic read-modify-writes, which cost as
 	 * much as the rest of a simple element on one thread. */
 	bool concurrent;
-	/* The worker thread that allocates from this pool.  Other threads
-	 * return packets through remote_free, a lock-free stack the owner
-	 * takes whole when its own free stack runs dry. */
-	unsigned owner_thread;
-	_Atomic(struct cabo_packet *) remote_free;
-	_Atomic uint32_t remote_count;  /* packets waiting in remote_free */
-	uint32_t high_water;        /* most packets in use at once */
-	uint32_t free_capacity;     /* slots in `free` (grows with `allocated`) */
 };
 
 /* Index of the worker thread running now (0 for the main thread). */
@@ -111,11 +111,20 @@ extern _Thread_local unsigned cabo_thread_index;
 struct cabo_pool *cabo_pool_new(const char *name, uint32_t capacity);
 /* Frees the pool; packets still in use are reported by the return value. */
 uint32_t cabo_pool_destroy(struct cabo_pool *pool);
-static inline uint32_t cabo_pool_in_use(struct cabo_pool *pool)
+static inline uint32_t cabo_pool_in_use(const struct cabo_pool *pool)
 {
-	return pool->allocated - pool->nfree -
-	       atomic_load_explicit(&pool->remote_count, memory_order_relaxed);
+	return atomic_load_explicit(&pool->in_use, memory_order_relaxed);
 }
+/* Packets the quota still allows. */
+static inline uint32_t cabo_pool_available(const struct cabo_pool *pool)
+{
+	uint32_t used = cabo_pool_in_use(pool);
+	return used < pool->capacity ? pool->capacity - used : 0;
+}
+/* Descriptors (with buffers) the calling thread's arena holds: in all, and
+ * free on its stack. */
+uint32_t cabo_arena_allocated(void);
+uint32_t cabo_arena_free(void);
 
 /* ---- Allocation: NULL when the pool's quota is exhausted (counted). */
 struct cabo_packet *cabo_packet_alloc(struct cabo_pool *pool, uint32_t length);

@@ -554,7 +554,7 @@ static enum fill fill(struct fromdump *fd, struct cabo_batch *out, struct cabo_b
 		      unsigned max)
 {
 	struct cabo_pool *pool = cabo_element_pool(&fd->e);
-	uint32_t avail = pool->nfree + (pool->capacity - pool->allocated);
+	uint32_t avail = cabo_pool_available(pool);
 	struct cabo_packet *pre[CABO_BATCH_MAX];
 	unsigned npre = cabo_packet_alloc_batch(pool, 0, pre, max < avail ? max : avail ? avail : 1);
 	unsigned used = 0;

@@ -435,7 +435,7 @@ static int receive(struct fromdevice *fd, unsigned want, struct cabo_batch *out,
 		   struct cabo_batch *other)
 {
 	struct cabo_pool *pool = cabo_element_pool(&fd->e);
-	uint32_t avail = pool->nfree + (pool->capacity - pool->allocated);
+	uint32_t avail = cabo_pool_available(pool);
 	if (want > avail)
 		want = avail;
 	struct cabo_packet *pkts[RECV_BATCH];

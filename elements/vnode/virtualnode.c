@@ -18,7 +18,8 @@
  *
  * Isolation.  Element and handler names are the node's own: from the host,
  * the node's element `rt` is `NAME/rt` (handler `NAME/rt.table`).  The node
- * draws packets from its own pool of PACKETS buffers; packets crossing an
+ * holds at most PACKETS packets at once (its pool quota; the buffers are
+ * the worker thread's, reused by every node it runs); packets crossing an
  * interface are copied into the receiving side's pool, so a node that holds
  * all its buffers starves only itself.  Each direction of each interface
  * has a channel of CHANNEL packets; when the node falls behind, the host's

@@ -29,15 +29,33 @@ static bool has_pattern(const uint8_t *d, uint32_t n, unsigned seed)
 	return true;
 }
 
-/* Every descriptor on the free stack is there once: a double release would
- * put one twice. */
-static bool free_stack_unique(const struct cabo_pool *pool)
+/* Every free descriptor of this thread's arena is there once (a double
+ * release would put one there twice): allocating them all back must give
+ * as many distinct packets without growing the arena. */
+static int compare_pointers(const void *a, const void *b)
 {
-	for (uint32_t i = 0; i < pool->nfree; i++)
-		for (uint32_t j = i + 1; j < pool->nfree; j++)
-			if (pool->free[i] == pool->free[j])
-				return false;
-	return true;
+	uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
+	return x < y ? -1 : x > y;
+}
+
+static bool free_stack_unique(const struct cabo_pool *unused)
+{
+	(void)unused;
+	uint32_t nfree = cabo_arena_free(), allocated = cabo_arena_allocated();
+	struct cabo_pool *all = cabo_pool_new("all", nfree);
+	struct cabo_packet **p = calloc(nfree + 1, sizeof *p);
+	uint32_t got = 0;
+	while (got < nfree && (p[got] = cabo_packet_alloc(all, 0)) != NULL)
+		got++;
+	bool unique = got == nfree && cabo_arena_allocated() == allocated;
+	qsort(p, got, sizeof *p, compare_pointers);
+	for (uint32_t i = 1; i < got; i++)
+		unique = unique && p[i] != p[i - 1];
+	for (uint32_t i = 0; i < got; i++)
+		cabo_packet_free(p[i]);
+	free(p);
+	cabo_pool_destroy(all);
+	return unique;
 }
 
 /* ---- Allocation and quota */
@@ -161,6 +179,7 @@ static void test_growth(void)
 {
 	enum { CAP = 2 * CABO_POOL_CHUNK + 10 };
 	struct cabo_pool *pool = cabo_pool_new("grow", CAP);
+	uint32_t arena_before = cabo_arena_allocated();
 	struct cabo_packet **p = calloc(CAP + 1, sizeof *p);
 	unsigned got = 0;
 	while (got < CAP + 1 && (p[got] = cabo_packet_alloc(pool, 1500)) != NULL) {
@@ -168,7 +187,10 @@ static void test_growth(void)
 		got++;
 	}
 	CHECK(got == CAP);
-	CHECK(pool->allocated == CAP);
+	/* The arena grew by whole chunks, as little as the quota needed. */
+	uint32_t grown = cabo_arena_allocated() - arena_before;
+	CHECK(grown % CABO_POOL_CHUNK == 0 && grown < CAP + CABO_POOL_CHUNK);
+	uint32_t arena_after = cabo_arena_allocated();
 	CHECK(pool->alloc_failures == 1);
 	/* Buffers do not overlap: every packet kept its own pattern. */
 	unsigned intact = 0;
@@ -182,7 +204,7 @@ static void test_growth(void)
 	/* Reuse does not allocate more descriptors. */
 	struct cabo_packet *q = cabo_packet_alloc(pool, 10);
 	CHECK(q != NULL);
-	CHECK(pool->allocated == CAP);
+	CHECK(cabo_arena_allocated() == arena_after);
 	cabo_packet_free(q);
 	free(p);
 	CHECK(cabo_pool_destroy(pool) == 0);
@@ -315,6 +337,8 @@ static void test_writable_exhausted(void)
 static void test_clone_batch(void)
 {
 	struct cabo_pool *pool = cabo_pool_new("clones", 6);
+	/* Packets earlier tests leaked on purpose stay out of the arena's stack. */
+	uint32_t elsewhere = cabo_arena_allocated() - cabo_arena_free();
 	struct cabo_packet *p = cabo_packet_alloc(pool, 80);
 	fill(p, 2);
 	struct cabo_packet *c[8];
@@ -334,7 +358,7 @@ static void test_clone_batch(void)
 	struct cabo_packet *all[] = { c[0], c[1], p, c[2], c[3], c[4] };
 	cabo_packet_free_batch(all, 6);
 	CHECK(cabo_pool_in_use(pool) == 0);
-	CHECK(pool->nfree == pool->allocated);
+	CHECK(cabo_arena_allocated() - cabo_arena_free() == elsewhere);
 	CHECK(free_stack_unique(pool));
 
 	/* Runs from several originals mixed in one batch. */
@@ -600,6 +624,32 @@ static void test_alloc_large(void)
 	CHECK(cabo_pool_destroy(pool) == 0);
 }
 
+/* Pools are quotas over one thread's memory: what one pipeline frees, the
+ * next one reuses (the same descriptors, no growth), while each pool's
+ * quota holds on its own. */
+static void test_pools_share_arena(void)
+{
+	enum { N = 32 };
+	struct cabo_pool *a = cabo_pool_new("a", N), *b = cabo_pool_new("b", N / 2);
+	struct cabo_packet *pa[N], *pb[N];
+	CHECK(cabo_packet_alloc_batch(a, 64, pa, N) == N);
+	uint32_t allocated = cabo_arena_allocated();
+	struct cabo_packet *first = pa[N - 1];
+	cabo_packet_free_batch(pa, N);
+	CHECK(cabo_packet_alloc_batch(b, 64, pb, N) == N / 2);
+	CHECK(cabo_arena_allocated() == allocated);
+	CHECK(pb[0] == first);   /* the last freed comes back first, still in cache */
+	CHECK(pb[0]->pool == b);
+	CHECK(b->alloc_failures == N / 2);
+	CHECK(cabo_pool_in_use(a) == 0 && cabo_pool_in_use(b) == N / 2);
+	/* a's whole quota is still a's, whatever b holds. */
+	CHECK(cabo_packet_alloc_batch(a, 64, pa, N) == N);
+	cabo_packet_free_batch(pa, N);
+	cabo_packet_free_batch(pb, N / 2);
+	CHECK(cabo_pool_destroy(a) == 0);
+	CHECK(cabo_pool_destroy(b) == 0);
+}
+
 int main(void)
 {
 	test_alloc_free();
@@ -615,5 +665,6 @@ int main(void)
 	test_push();
 	test_put();
 	test_alloc_large();
+	test_pools_share_arena();
 	return check_result();
 }
