@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include "packet.h"
+
 _Thread_local bool cabo_channel_pressure;
 
 void cabo_channel_init(struct cabo_channel *c, uint32_t capacity)
@@ -28,6 +30,17 @@ unsigned cabo_channel_send(struct cabo_channel *c, struct cabo_packet *const *pk
 	struct cabo_waker *w = c->waker;
 	if (!sent || !w)
 		return sent;
+	if (w->task->home_thread == cabo_thread_index) {
+		/* The consumer runs on this thread, so it is not halfway into
+		 * falling asleep: no fence needed. */
+		if (atomic_load_explicit(&w->asleep, memory_order_relaxed)) {
+			atomic_store_explicit(&w->asleep, false, memory_order_relaxed);
+			cabo_task_schedule(w->task);
+		}
+		return sent;
+	}
+	if (!atomic_load_explicit(&w->remote_producers, memory_order_relaxed))
+		atomic_store_explicit(&w->remote_producers, true, memory_order_relaxed);
 	/* Pairs with the fence in cabo_waker_sleep: either the consumer sees
 	 * the packets, or this sees it asleep. */
 	atomic_thread_fence(memory_order_seq_cst);

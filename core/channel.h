@@ -13,6 +13,7 @@
 /* The consumer side: one task may read several channels. */
 struct cabo_waker {
 	_Atomic bool asleep;
+	_Atomic bool remote_producers;   /* a producer on another thread has sent */
 	struct cabo_task *task;
 };
 
@@ -44,5 +45,20 @@ static inline unsigned cabo_channel_receive(struct cabo_channel *c, struct cabo_
  * true when it may unschedule its task, or false when packets arrived
  * meanwhile (it stays awake).  No wake-up can be lost between the two. */
 bool cabo_waker_sleep(struct cabo_waker *w, struct cabo_channel *channels, unsigned n);
+
+/* Fewer packets than this from each ring in a run: the rings see a
+ * trickle, not a stream. */
+enum { CABO_TRICKLE = 8 };
+
+/* Whether a consumer should try to sleep after a run that found work or
+ * not (`worked`) and found only a trickle or not (`trickle`).  A trickle of
+ * packets would cost two task runs each, one finding them, one finding
+ * nothing, so the consumer sleeps at once, when its producers are on its
+ * own thread and a wake-up costs little; a stream keeps it awake. */
+static inline bool cabo_waker_should_sleep(struct cabo_waker *w, bool worked, bool trickle)
+{
+	return !worked
+	       || (trickle && !atomic_load_explicit(&w->remote_producers, memory_order_relaxed));
+}
 
 #endif

@@ -109,14 +109,39 @@ static bool grow(struct cabo_arena *a)
 	return true;
 }
 
+/* Descriptors freed by another thread come back in bundles: the buffer of
+ * the bundle's first descriptor lists the others, so the owner takes them
+ * back by reading an array, not by chasing a pointer through each
+ * descriptor (every one a cache miss, the other core wrote it last). */
+struct remote_bundle {
+	uint32_t count;
+	struct cabo_packet *members[];
+};
+
+enum {
+	BUNDLE_MAX = (CABO_PACKET_BUFFER_SIZE - sizeof(struct remote_bundle))
+		     / sizeof(struct cabo_packet *),
+};
+
+static struct remote_bundle *bundle_of(struct cabo_packet *container)
+{
+	return (struct remote_bundle *)(void *)container->home_buffer;
+}
+
 /* Takes back the descriptors other threads freed.  Returns whether any came. */
 static bool reclaim_remote(struct cabo_arena *a)
 {
-	struct cabo_packet *p = atomic_exchange_explicit(&a->remote_free, NULL, memory_order_acquire);
-	if (!p)
+	struct cabo_packet *c = atomic_exchange_explicit(&a->remote_free, NULL, memory_order_acquire);
+	if (!c)
 		return false;
-	for (; p; p = p->next_free)
-		a->free[a->nfree++] = p;
+	while (c) {
+		struct cabo_packet *next = c->next_free;
+		const struct remote_bundle *b = bundle_of(c);
+		memcpy(a->free + a->nfree, b->members, b->count * sizeof *b->members);
+		a->nfree += b->count;
+		a->free[a->nfree++] = c;
+		c = next;
+	}
 	return true;
 }
 
@@ -256,23 +281,26 @@ struct cabo_packet *cabo_packet_alloc_large(struct cabo_pool *pool, uint32_t len
 /* What a run of frees gives back, collected so that quota counts and
  * another thread's descriptors go back in one step each. */
 struct release {
-	struct cabo_pool *pool;     /* packets counted out of pool, not yet applied */
+	struct cabo_pool *pool;        /* packets counted out of pool, not yet applied */
 	uint32_t pool_count;
-	struct cabo_arena *arena;   /* another thread's descriptors, chained */
-	struct cabo_packet *head, *tail;
-	uint32_t count;
+	struct cabo_arena *arena;      /* another thread's descriptors, bundled */
+	struct cabo_packet *container; /* the bundle, NULL when empty */
+	uint32_t count;                /* members besides the container */
 };
 
 static void flush_remote(struct release *rel)
 {
-	if (!rel->count)
+	struct cabo_packet *c = rel->container;
+	if (!c)
 		return;
+	bundle_of(c)->count = rel->count;
 	struct cabo_arena *a = rel->arena;
 	struct cabo_packet *head = atomic_load_explicit(&a->remote_free, memory_order_relaxed);
 	do
-		rel->tail->next_free = head;
-	while (!atomic_compare_exchange_weak_explicit(&a->remote_free, &head, rel->head,
+		c->next_free = head;
+	while (!atomic_compare_exchange_weak_explicit(&a->remote_free, &head, c,
 						      memory_order_release, memory_order_relaxed));
+	rel->container = NULL;
 	rel->count = 0;
 }
 
@@ -285,7 +313,7 @@ static void flush_release(struct release *rel)
 }
 
 /* Returns a descriptor: onto this thread's free stack when its arena is
- * this thread's, else onto the chain for its arena's remote list. */
+ * this thread's, else into the bundle for its arena's remote list. */
 static inline void put_free(struct cabo_packet *p, struct release *rel)
 {
 	struct cabo_pool *pool = p->pool;
@@ -301,16 +329,16 @@ static inline void put_free(struct cabo_packet *p, struct release *rel)
 		a->free[a->nfree++] = p;
 		return;
 	}
-	if (rel->count && rel->arena != a)
+	if (rel->container && rel->arena != a)
 		flush_remote(rel);
-	if (!rel->count) {
+	if (!rel->container) {
 		rel->arena = a;
-		rel->tail = p;
-		rel->head = NULL;
+		rel->container = p;
+		return;
 	}
-	p->next_free = rel->head;
-	rel->head = p;
-	rel->count++;
+	bundle_of(rel->container)->members[rel->count++] = p;
+	if (rel->count == BUNDLE_MAX)
+		flush_remote(rel);
 }
 
 static void release_descriptor(struct cabo_packet *p, struct release *rel)
@@ -456,22 +484,74 @@ struct cabo_packet *cabo_packet_copy(struct cabo_packet *p)
 	return copy_with_headroom(p, cabo_packet_headroom(p), p->pool);
 }
 
+/* A packet nobody else references changes hands by changing quotas: its
+ * buffer moves with it, and no pipeline can see it any more from the
+ * other side.  Shared and external buffers are copied. */
+static bool rehomable(const struct cabo_packet *p)
+{
+	return !p->external && !cabo_packet_shared(p);
+}
+
+/* Gives the first of in's rehomable packets (flagged in rehome_mask) to
+ * pool's quota, as many as it has room for. */
+static void rehome(struct cabo_pool *pool, struct cabo_packet **in, unsigned n,
+		       const bool *rehome_mask, unsigned wanted)
+{
+	uint32_t granted = cabo_pool_available(pool);
+	if (granted > wanted)
+		granted = wanted;
+	pool->alloc_failures += wanted - granted;
+	if (!granted)
+		return;
+	count_in(pool, granted);
+	struct cabo_pool *from = NULL;
+	uint32_t from_count = 0;
+	for (unsigned i = 0, done = 0; i < n && done < granted; i++) {
+		struct cabo_packet *p = in[i];
+		if (!rehome_mask[i])
+			continue;
+		if (p->pool != from) {
+			if (from_count)
+				count_out(from, from_count);
+			from = p->pool;
+			from_count = 0;
+		}
+		from_count++;
+		p->pool = pool;
+		done++;
+	}
+	if (from_count)
+		count_out(from, from_count);
+}
+
 /* Moves up to CABO_MOVE_MAX packets; the copies' descriptors come from
  * the quota in one step. */
 static unsigned move_some(struct cabo_pool *pool, struct cabo_packet **in,
 			  struct cabo_packet **out, unsigned n)
 {
-	struct cabo_packet *fresh[CABO_MOVE_MAX], *copied[CABO_MOVE_MAX];
-	unsigned need = 0;
-	for (unsigned i = 0; i < n; i++)
-		need += in[i]->pool != pool && fits_pool_buffer(in[i], cabo_packet_headroom(in[i]), pool);
-	unsigned nfresh = need ? cabo_packet_alloc_batch(pool, 0, fresh, need) : 0;
-	unsigned got = 0, used = 0, ncopied = 0;
+	struct cabo_packet *fresh[CABO_MOVE_MAX], *released[CABO_MOVE_MAX];
+	bool rehome_mask[CABO_MOVE_MAX];
+	unsigned ncopy = 0, nrehome = 0;
+	for (unsigned i = 0; i < n; i++) {
+		const struct cabo_packet *p = in[i];
+		rehome_mask[i] = p->pool != pool && rehomable(p);
+		nrehome += rehome_mask[i];
+		ncopy += p->pool != pool && !rehome_mask[i]
+			 && fits_pool_buffer(p, cabo_packet_headroom(p), pool);
+	}
+	if (nrehome)
+		rehome(pool, in, n, rehome_mask, nrehome);
+	unsigned nfresh = ncopy ? cabo_packet_alloc_batch(pool, 0, fresh, ncopy) : 0;
+	unsigned got = 0, used = 0, nreleased = 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct cabo_packet *p = in[i], *c = NULL;
 		uint32_t headroom = cabo_packet_headroom(p);
-		if (p->pool == pool) {
+		if (p->pool == pool) {   /* ours already, or rehomed */
 			out[got++] = p;
+			continue;
+		}
+		if (rehome_mask[i]) {
+			released[nreleased++] = p;   /* over the quota */
 			continue;
 		}
 		if (!fits_pool_buffer(p, headroom, pool))
@@ -482,10 +562,10 @@ static unsigned move_some(struct cabo_pool *pool, struct cabo_packet **in,
 		}
 		if (c)
 			out[got++] = c;
-		copied[ncopied++] = p;
+		released[nreleased++] = p;
 	}
 	/* The originals go back (to another thread, often) in one step. */
-	cabo_packet_free_batch(copied, ncopied);
+	cabo_packet_free_batch(released, nreleased);
 	return got;
 }
 

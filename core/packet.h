@@ -145,10 +145,12 @@ struct cabo_packet *cabo_packet_clone(struct cabo_packet *p);
 unsigned cabo_packet_clone_batch(struct cabo_packet *p, struct cabo_packet **out, unsigned n);
 /* Deep copy into a new buffer of p's pool. */
 struct cabo_packet *cabo_packet_copy(struct cabo_packet *p);
-/* Copies n packets (data, headroom contents, header offsets, annotations)
- * into buffers of `pool` and frees the originals: how packets cross from one
- * pipeline to another, so each pipeline only ever holds packets of its own
- * pool.  Returns how many made it into out; the rest were freed (quota). */
+/* Hands n packets to `pool`: how packets cross from one pipeline to
+ * another, so each pipeline only ever holds packets of its own pool.  A
+ * packet nobody else references changes quota and keeps its buffer; a
+ * shared one (clones) is copied (data, headroom contents, header offsets,
+ * annotations) and the original freed.  Returns how many made it into
+ * out; the rest were freed (quota). */
 unsigned cabo_packet_move_batch(struct cabo_pool *pool, struct cabo_packet **in,
 				struct cabo_packet **out, unsigned n);
 static inline bool cabo_packet_shared(const struct cabo_packet *p)

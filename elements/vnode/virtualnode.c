@@ -148,7 +148,7 @@ static bool virtualnode_fire(struct cabo_task *t)
 	struct virtualnode *vn = t->arg;
 	struct cabo_vnode *v = vn->link;
 	struct cabo_pool *pool = cabo_element_pool(&vn->e);
-	bool worked = false;
+	bool worked = false, trickle = true;
 	for (unsigned k = 0; k < v->noutputs; k++) {
 		unsigned port = (vn->next_port + k) % v->noutputs;
 		struct cabo_batch b;
@@ -158,10 +158,12 @@ static bool virtualnode_fire(struct cabo_task *t)
 		if (!b.count && !dropped)
 			continue;
 		worked = true;
+		trickle &= b.count + dropped < CABO_TRICKLE;
 		cabo_output_push(&vn->e, port, &b);
 	}
 	vn->next_port = v->noutputs ? (vn->next_port + 1) % v->noutputs : 0;
-	if (!worked && cabo_waker_sleep(&v->egress_waker, v->egress, v->noutputs))
+	if (cabo_waker_should_sleep(&v->egress_waker, worked, trickle)
+	    && cabo_waker_sleep(&v->egress_waker, v->egress, v->noutputs))
 		cabo_task_unschedule(t);
 	return worked;
 }

@@ -53,7 +53,7 @@ static bool vnode_input_fire(struct cabo_task *t)
 	struct cabo_vnode *v = in->link;
 	unsigned nports = v->ninputs < in->e.noutputs ? v->ninputs : in->e.noutputs;
 	struct cabo_pool *pool = cabo_element_pool(&in->e);
-	bool worked = false;
+	bool worked = false, trickle = true;
 	for (unsigned k = 0; k < nports; k++) {
 		unsigned port = (in->next_port + k) % nports;
 		struct cabo_batch b;
@@ -63,13 +63,15 @@ static bool vnode_input_fire(struct cabo_task *t)
 		if (!b.count && !dropped)
 			continue;
 		worked = true;
+		trickle &= b.count + dropped < CABO_TRICKLE;
 		v->packets_in += b.count;
 		for (unsigned i = 0; i < b.count; i++)
 			v->bytes_in += b.p[i]->length;
 		cabo_output_push(&in->e, port, &b);
 	}
 	in->next_port = nports ? (in->next_port + 1) % nports : 0;
-	if (!worked && cabo_waker_sleep(&v->ingress_waker, v->ingress, nports))
+	if (cabo_waker_should_sleep(&v->ingress_waker, worked, trickle)
+	    && cabo_waker_sleep(&v->ingress_waker, v->ingress, nports))
 		cabo_task_unschedule(t);
 	return worked;
 }

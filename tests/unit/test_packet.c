@@ -2,6 +2,7 @@
  * batch frees, data pointer arithmetic at the headroom/tailroom edges, and
  * large (malloc'd) packets.  Written against the header's contract; run under
  * the sanitizers, a buffer freed twice or leaked fails the run too. */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -650,6 +651,99 @@ static void test_pools_share_arena(void)
 	CHECK(cabo_pool_destroy(b) == 0);
 }
 
+/* ---- Crossing pools */
+
+/* A packet nobody shares changes quota and keeps its descriptor; a shared
+ * one is copied; what the new quota cannot hold is freed and counted. */
+static void test_move_rehomes(void)
+{
+	struct cabo_pool *from = cabo_pool_new("from", 8), *to = cabo_pool_new("to", 4);
+	struct cabo_packet *p[4], *in[3], *out[3];
+	CHECK(cabo_packet_alloc_batch(from, 60, p, 4) == 4);
+	for (unsigned i = 0; i < 4; i++)
+		fill(p[i], i);
+	struct cabo_packet *clone = cabo_packet_clone(p[1]);
+	CHECK(clone != NULL);
+	in[0] = p[0];
+	in[1] = clone;   /* shares p[1]'s buffer, which stays with `from` */
+	in[2] = p[2];
+	CHECK(cabo_packet_move_batch(to, in, out, 3) == 3);
+	CHECK(out[0] == p[0] && out[0]->pool == to && has_pattern(out[0]->data, 60, 0));
+	CHECK(out[1] != clone && out[1]->pool == to && !cabo_packet_shared(out[1]));
+	CHECK(has_pattern(out[1]->data, 60, 1));
+	CHECK(out[2] == p[2] && out[2]->pool == to && has_pattern(out[2]->data, 60, 2));
+	CHECK(!cabo_packet_shared(p[1]));   /* the clone was freed */
+	CHECK(cabo_pool_in_use(to) == 3 && cabo_pool_in_use(from) == 2);
+	/* `to` has room for one more. */
+	struct cabo_packet *last, *extra = cabo_packet_alloc(from, 60), *refused = NULL;
+	CHECK(cabo_packet_move_batch(to, &p[3], &last, 1) == 1 && last == p[3]);
+	CHECK(cabo_packet_move_batch(to, &extra, &refused, 1) == 0 && refused == NULL);
+	CHECK(to->alloc_failures == 1);
+	CHECK(cabo_pool_in_use(to) == 4 && cabo_pool_in_use(from) == 1);
+	cabo_packet_free_batch(out, 3);
+	cabo_packet_free(last);
+	cabo_packet_free(p[1]);
+	CHECK(cabo_pool_destroy(from) == 0);
+	CHECK(cabo_pool_destroy(to) == 0);
+}
+
+/* ---- Frees from another thread */
+
+struct freer {
+	struct cabo_packet **pkts;
+	unsigned n;
+};
+
+static void *free_elsewhere(void *arg)
+{
+	struct freer *f = arg;
+	cabo_packet_free_batch(f->pkts, f->n / 2);
+	for (unsigned i = f->n / 2; i < f->n; i++)
+		cabo_packet_free(f->pkts[i]);
+	return NULL;
+}
+
+/* Descriptors another thread frees come home, every one once, in bundles
+ * larger than one buffer can list: allocating them all again must not grow
+ * the arena. */
+static void test_remote_free(void)
+{
+	enum { N = 1300 };
+	/* Hold what is free now, so taking N back must reach the returns. */
+	uint32_t held = cabo_arena_free();
+	struct cabo_pool *holder = cabo_pool_new("holder", held);
+	struct cabo_packet **hold = calloc(held + 1, sizeof *hold);
+	CHECK(cabo_packet_alloc_batch(holder, 0, hold, held) == held);
+	struct cabo_pool *pool = cabo_pool_new("remote", 2 * N);
+	pool->concurrent = true;
+	struct cabo_packet **p = calloc(2 * N, sizeof *p);
+	CHECK(cabo_packet_alloc_batch(pool, 64, p, N) == N);
+	uint32_t allocated = cabo_arena_allocated();
+	uint32_t nfree = cabo_arena_free();
+	struct freer f = { p, N };
+	pthread_t t;
+	CHECK(pthread_create(&t, NULL, free_elsewhere, &f) == 0);
+	pthread_join(t, NULL);
+	CHECK(cabo_pool_in_use(pool) == 0);
+	CHECK(cabo_arena_free() == nfree);   /* not back until the stack runs dry */
+	/* All of them, and the arena's other free ones, without growing. */
+	uint32_t total = nfree + N;
+	CHECK(cabo_packet_alloc_batch(pool, 64, p, total) == total);
+	CHECK(cabo_arena_allocated() == allocated);
+	qsort(p, total, sizeof *p, compare_pointers);
+	bool unique = true;
+	for (unsigned i = 1; i < total; i++)
+		unique = unique && p[i] != p[i - 1];
+	CHECK(unique);
+	cabo_packet_free_batch(p, total);
+	cabo_packet_free_batch(hold, held);
+	CHECK(free_stack_unique(pool));
+	free(p);
+	free(hold);
+	CHECK(cabo_pool_destroy(pool) == 0);
+	CHECK(cabo_pool_destroy(holder) == 0);
+}
+
 int main(void)
 {
 	test_alloc_free();
@@ -666,5 +760,7 @@ int main(void)
 	test_put();
 	test_alloc_large();
 	test_pools_share_arena();
+	test_move_rehomes();
+	test_remote_free();
 	return check_result();
 }
