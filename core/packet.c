@@ -314,7 +314,8 @@ static void flush_release(struct release *rel)
 
 /* Returns a descriptor: onto this thread's free stack when its arena is
  * this thread's, else into the bundle for its arena's remote list. */
-static inline void put_free(struct cabo_packet *p, struct release *rel)
+static inline __attribute__((always_inline)) void put_free(struct cabo_packet *p,
+							      struct release *rel)
 {
 	struct cabo_pool *pool = p->pool;
 	if (rel->pool != pool) {
@@ -378,11 +379,23 @@ void cabo_packet_free(struct cabo_packet *p)
 	flush_release(&rel);
 }
 
+/* The common case: the packet is its buffer's only user, and the buffer
+ * is one of the arena's. */
+static inline bool frees_alone(const struct cabo_packet *p)
+{
+	return p->owner == p && !p->external
+	       && atomic_load_explicit(&p->refs, memory_order_acquire) == 1;
+}
+
 void cabo_packet_free_batch(struct cabo_packet **pkts, unsigned n)
 {
 	struct release rel = { 0 };
 	unsigned i = 0;
 	while (i < n) {
+		if (frees_alone(pkts[i])) {
+			put_free(pkts[i++], &rel);
+			continue;
+		}
 		struct cabo_packet *owner = pkts[i]->owner;
 		unsigned run = 0;
 		/* Clones of one original usually travel together: one atomic
@@ -587,7 +600,7 @@ struct cabo_packet *cabo_packet_uniqueify(struct cabo_packet *p)
 	return c;
 }
 
-struct cabo_packet *cabo_packet_push(struct cabo_packet *p, uint32_t n)
+struct cabo_packet *cabo_packet_push_slow(struct cabo_packet *p, uint32_t n)
 {
 	if (cabo_packet_headroom(p) >= n) {
 		p = cabo_packet_writable(p);

@@ -189,7 +189,15 @@ static inline void cabo_packet_take(struct cabo_packet *p, uint32_t n)
 }
 /* Adds n bytes in front, moving data into fresh headroom if needed. Shared
  * packets are made private first. Returns NULL (p freed) on failure. */
-struct cabo_packet *cabo_packet_push(struct cabo_packet *p, uint32_t n);
+struct cabo_packet *cabo_packet_push_slow(struct cabo_packet *p, uint32_t n);
+static inline struct cabo_packet *cabo_packet_push(struct cabo_packet *p, uint32_t n)
+{
+	if (__builtin_expect(cabo_packet_headroom(p) < n || cabo_packet_shared(p), 0))
+		return cabo_packet_push_slow(p, n);
+	p->data -= n;
+	p->length += n;
+	return p;
+}
 /* Adds n bytes at the end (contents unspecified). NULL (p freed) on failure. */
 struct cabo_packet *cabo_packet_put(struct cabo_packet *p, uint32_t n);
 /* Moves the data pointer back by n bytes of existing headroom without

@@ -102,8 +102,10 @@ static const struct cabo_handler etherencap_handlers[] = {
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 
+CABO_SIMPLE_BATCH(etherencap, etherencap_simple_action)
+
 CABO_ELEMENT_CLASS(etherencap_class) = {
 	.name = "EtherEncap", .port_count = "1/1", .processing = "a/a",
 	.size = sizeof(struct etherencap), .configure = etherencap_configure,
-	.simple_action = etherencap_simple_action, .handlers = etherencap_handlers,
+	.push = etherencap_push, .pull = etherencap_pull, .handlers = etherencap_handlers,
 };

@@ -66,8 +66,10 @@ static struct cabo_packet *fixipsrc_simple_action(struct cabo_element *e, struct
 	return p;
 }
 
+CABO_SIMPLE_BATCH(fixipsrc, fixipsrc_simple_action)
+
 CABO_ELEMENT_CLASS(fixipsrc_class) = {
 	.name = "FixIPSrc", .port_count = "1/1", .processing = "a/a",
 	.size = sizeof(struct fixipsrc), .configure = fixipsrc_configure,
-	.simple_action = fixipsrc_simple_action, .drop_reasons = fixipsrc_drop_reasons,
+	.push = fixipsrc_push, .pull = fixipsrc_pull, .drop_reasons = fixipsrc_drop_reasons,
 };

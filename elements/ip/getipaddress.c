@@ -96,9 +96,11 @@ static struct cabo_packet *getipaddress_simple_action(struct cabo_element *e,
 	return p;
 }
 
+CABO_SIMPLE_BATCH(getipaddress, getipaddress_simple_action)
+
 CABO_ELEMENT_CLASS(getipaddress_class) = {
 	.name = "GetIPAddress", .port_count = "1/1", .processing = "a/a",
 	.size = sizeof(struct getipaddress), .configure = getipaddress_configure,
-	.simple_action = getipaddress_simple_action,
+	.push = getipaddress_push, .pull = getipaddress_pull,
 	.drop_reasons = getipaddress_drop_reasons,
 };

@@ -245,18 +245,34 @@ static void fragment(struct ipfragmenter *f, struct cabo_packet *p, uint32_t nh,
 	cabo_packet_free(p);
 }
 
+static bool fits(const struct ipfragmenter *f, const struct cabo_packet *p)
+{
+	const uint8_t *h = ip_header(p);
+	return h && bytes_from(p, h) <= f->mtu;
+}
+
 static void ipfragmenter_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
 {
 	struct ipfragmenter *f = (struct ipfragmenter *)e;
+	/* Packets that fit go on as they are, in b, until one does not. */
+	unsigned fit = 0;
+	while (fit < b->count && fits(f, b->p[fit]))
+		fit++;
+	if (fit == b->count) {
+		cabo_output_push(e, 0, b);
+		return;
+	}
 	struct cabo_batch out, df;
-	out.count = df.count = 0;
-	for (unsigned i = 0; i < b->count; i++) {
+	memcpy(out.p, b->p, fit * sizeof *b->p);
+	out.count = fit;
+	df.count = 0;
+	for (unsigned i = fit; i < b->count; i++) {
 		struct cabo_packet *p = b->p[i];
-		const uint8_t *h = ip_header(p);
-		if (h && bytes_from(p, h) <= f->mtu) {
+		if (fits(f, p)) {
 			emit(f, &out, p);
 			continue;
 		}
+		const uint8_t *h = ip_header(p);
 		unsigned hlen = h ? (h[0] & 15u) << 2 : 0;
 		unsigned len = h ? get16(h + IPH_LEN) : 0;
 		if (!h || (h[0] >> 4) != 4 || hlen < IPH_MIN || len < hlen

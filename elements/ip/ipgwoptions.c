@@ -293,7 +293,13 @@ static void process_batch(struct ipgwoptions *g, struct cabo_batch *b, struct ca
 {
 	unsigned kept = 0;
 	for (unsigned i = 0; i < b->count; i++) {
-		struct cabo_packet *p = process(g, b->p[i], bad);
+		struct cabo_packet *p = b->p[i];
+		const uint8_t *h = ip_header(p);
+		if (h && h[0] == 0x45) {   /* no options, nearly every packet */
+			b->p[kept++] = p;
+			continue;
+		}
+		p = process(g, p, bad);
 		if (p)
 			b->p[kept++] = p;
 	}

@@ -63,8 +63,10 @@ static struct cabo_packet *markipheader_simple_action(struct cabo_element *e,
 	return p;
 }
 
+CABO_SIMPLE_BATCH(markipheader, markipheader_simple_action)
+
 CABO_ELEMENT_CLASS(markipheader_class) = {
 	.name = "MarkIPHeader", .port_count = "1/1", .processing = "a/a",
 	.size = sizeof(struct markipheader), .configure = markipheader_configure,
-	.simple_action = markipheader_simple_action,
+	.push = markipheader_push, .pull = markipheader_pull,
 };

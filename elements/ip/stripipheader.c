@@ -50,8 +50,11 @@ static struct cabo_packet *stripipheader_simple_action(struct cabo_element *e,
 	return p;
 }
 
+CABO_SIMPLE_BATCH(stripipheader, stripipheader_simple_action)
+
 CABO_ELEMENT_CLASS(stripipheader_class) = {
 	.name = "StripIPHeader", .port_count = "1/1", .processing = "a/a",
-	.size = sizeof(struct cabo_element), .simple_action = stripipheader_simple_action,
+	.size = sizeof(struct cabo_element),
+	.push = stripipheader_push, .pull = stripipheader_pull,
 	.drop_reasons = stripipheader_drop_reasons,
 };

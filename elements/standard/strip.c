@@ -49,8 +49,10 @@ static struct cabo_packet *strip_simple_action(struct cabo_element *e, struct ca
 	return p;
 }
 
+CABO_SIMPLE_BATCH(strip, strip_simple_action)
+
 CABO_ELEMENT_CLASS(strip_class) = {
 	.name = "Strip", .port_count = "1/1", .processing = "a/a",
 	.size = sizeof(struct strip), .configure = strip_configure,
-	.simple_action = strip_simple_action,
+	.push = strip_push, .pull = strip_pull,
 };

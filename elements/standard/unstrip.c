@@ -73,8 +73,10 @@ static struct cabo_packet *unstrip_simple_action(struct cabo_element *e, struct 
 	return p;
 }
 
+CABO_SIMPLE_BATCH(unstrip, unstrip_simple_action)
+
 CABO_ELEMENT_CLASS(unstrip_class) = {
 	.name = "Unstrip", .port_count = "1/1", .processing = "a/a",
 	.size = sizeof(struct unstrip), .configure = unstrip_configure,
-	.simple_action = unstrip_simple_action, .drop_reasons = unstrip_drop_reasons,
+	.push = unstrip_push, .pull = unstrip_pull, .drop_reasons = unstrip_drop_reasons,
 };
