@@ -104,7 +104,10 @@ struct cabo_pool {
 	bool concurrent;
 };
 
-/* Index of the worker thread running now (0 for the main thread). */
+/* Index of the worker thread running now (0 for the main thread).  Code
+ * compares it with a task's home thread to skip cross-thread protocols,
+ * so any other thread that sends packets or wakes tasks must set an index
+ * no worker has. */
 extern _Thread_local unsigned cabo_thread_index;
 
 /* ---- Pools */
