@@ -141,35 +141,14 @@
 
 #include "element.h"
 #include "etherhdr.h"
+#include "neighbors.h"
 #include "task.h"
 
-enum {
-	QUERY_LEN = ETHER_HLEN + ARP_ETHER_IP_LEN,
-	OUT_MAX = 2 * CABO_BATCH_MAX,            /* each input packet emits at most 2 */
-	RELEASE_CHUNK = CABO_BATCH_MAX,
-};
+enum { QUERY_LEN = ETHER_HLEN + ARP_ETHER_IP_LEN };
 
 static const int64_t MS = 1000000, SEC = 1000000000;
 #define POLL_INTERVAL (100 * MS)              /* Click: at most 10 queries a second */
 #define POLL_BACKOFF (2 * SEC)                /* after 10 unanswered */
-
-struct arp_entry {
-	uint32_t ip;                 /* network byte order */
-	uint8_t eth[ETHER_ALEN];
-	bool known;
-	uint8_t polls;               /* queries since the last reply, up to 255 */
-	int64_t live_ns;             /* last reply (or kept-alive time) */
-	int64_t polled_ns;           /* last query */
-	int32_t head, tail;          /* saved packets: slot indices, -1 for none */
-	uint32_t npackets;
-	struct arp_entry *hnext;     /* hash chain; free list link when unused */
-	struct arp_entry *aprev, *anext;   /* age list, oldest first */
-};
-
-struct slot {
-	struct cabo_packet *p;
-	int32_t next;
-};
 
 struct arpquerier {
 	struct cabo_element e;
@@ -177,32 +156,12 @@ struct arpquerier {
 	uint32_t my_ip, my_bcast;
 	uint8_t my_en[ETHER_ALEN];
 	uint32_t capacity, entry_capacity, entry_packet_capacity, slim_factor;
-	int64_t timeout_ns, poll_timeout_ns;
+	int64_t poll_timeout_ns;
 	bool broadcast_poll;
-	/* The table */
-	struct arp_entry **buckets;
-	uint32_t nbuckets;           /* a power of two */
-	struct arp_entry *age_head, *age_tail;
-	struct arp_entry *free_entries;
-	uint32_t entry_count, packet_count;
-	struct slot *slots;
-	uint32_t nslots;
-	int32_t free_slot;
+	/* The table (its TIMEOUT is nc.timeout_ns) */
+	struct nbr_cache nc;
 	struct cabo_timer expire_timer;
 	bool timer_ready;
-	/* Statistics */
-	uint64_t queries, responses, drops;
-};
-
-/* Packets leaving, in order, with their output port.  A query is pushed
- * out before the next input packet is handled (`query' set), so that a reply
- * that comes straight back (an ARPResponder wired to input 1) resolves the
- * address for the rest of the batch, as it would in Click. */
-struct out {
-	unsigned n;
-	bool query;
-	struct cabo_packet *p[OUT_MAX];
-	uint8_t port[OUT_MAX];
 };
 
 enum {
@@ -218,225 +177,68 @@ static const char *const arpquerier_drop_reasons[] = {
 	NULL,
 };
 
-/* An IP packet dropped: counted in `drops' and under its reason. */
-static void drop_ip(struct arpquerier *aq, struct cabo_packet *p, unsigned reason)
+/* ---- Table */
+
+static inline struct nbr_entry *find(const struct arpquerier *aq, uint32_t ip)
 {
-	aq->drops++;
-	cabo_element_drop(&aq->e, p, reason);
+	return nbr_find(&aq->nc, &ip, sizeof ip);
 }
 
-/* ---- Output staging: packets are pushed once the table is consistent. */
-
-static void out_flush(struct arpquerier *aq, struct out *o)
+static inline bool allow_poll(const struct nbr_entry *ae, int64_t now)
 {
-	unsigned i = 0;
-	while (i < o->n) {
-		struct cabo_batch b;
-		cabo_batch_init(&b);
-		unsigned port = o->port[i];
-		while (i < o->n && o->port[i] == port && !cabo_batch_full(&b))
-			cabo_batch_add(&b, o->p[i++]);
-		cabo_output_push(&aq->e, port, &b);
-	}
-	o->n = 0;
-	o->query = false;
-}
-
-static void out_add(struct out *o, struct cabo_packet *p, unsigned port)
-{
-	o->p[o->n] = p;
-	o->port[o->n++] = (uint8_t)port;
-}
-
-/* ---- Table: hash, age list, saved packets */
-
-static inline uint32_t bucket_of(const struct arpquerier *aq, uint32_t ip)
-{
-	return (ip * 0x9E3779B1u) >> 7 & (aq->nbuckets - 1);
-}
-
-static struct arp_entry *find(const struct arpquerier *aq, uint32_t ip)
-{
-	struct arp_entry *ae = aq->buckets[bucket_of(aq, ip)];
-	while (ae && ae->ip != ip)
-		ae = ae->hnext;
-	return ae;
-}
-
-static inline bool expired(const struct arpquerier *aq, const struct arp_entry *ae, int64_t now)
-{
-	return aq->timeout_ns && ae->live_ns + aq->timeout_ns < now;
-}
-
-static inline bool known(const struct arpquerier *aq, const struct arp_entry *ae, int64_t now)
-{
-	return ae->known && !expired(aq, ae, now);
-}
-
-static inline bool allow_poll(const struct arp_entry *ae, int64_t now)
-{
-	return now >= ae->polled_ns + (ae->polls >= 10 ? POLL_BACKOFF : POLL_INTERVAL);
-}
-
-static inline void mark_poll(struct arp_entry *ae, int64_t now)
-{
-	ae->polled_ns = now;
-	if (ae->polls < 255)
-		ae->polls++;
-}
-
-static void age_unlink(struct arpquerier *aq, struct arp_entry *ae)
-{
-	*(ae->aprev ? &ae->aprev->anext : &aq->age_head) = ae->anext;
-	*(ae->anext ? &ae->anext->aprev : &aq->age_tail) = ae->aprev;
-	ae->aprev = ae->anext = NULL;
-}
-
-/* Links ae just before `next' (NULL: at the tail). */
-static void age_link_before(struct arpquerier *aq, struct arp_entry *ae, struct arp_entry *next)
-{
-	ae->anext = next;
-	ae->aprev = next ? next->aprev : aq->age_tail;
-	*(ae->aprev ? &ae->aprev->anext : &aq->age_head) = ae;
-	*(next ? &next->aprev : &aq->age_tail) = ae;
-}
-
-static void rehash(struct arpquerier *aq, uint32_t nbuckets)
-{
-	struct arp_entry **old = aq->buckets;
-	uint32_t nold = aq->nbuckets;
-	aq->buckets = cabo_xcalloc(nbuckets, sizeof *aq->buckets);
-	aq->nbuckets = nbuckets;
-	for (uint32_t i = 0; i < nold; i++)
-		for (struct arp_entry *ae = old[i], *next; ae; ae = next) {
-			next = ae->hnext;
-			uint32_t b = bucket_of(aq, ae->ip);
-			ae->hnext = aq->buckets[b];
-			aq->buckets[b] = ae;
-		}
-	free(old);
-}
-
-static int32_t slot_take(struct arpquerier *aq)
-{
-	if (aq->free_slot < 0) {
-		uint32_t n = aq->nslots ? 2 * aq->nslots : 64;
-		aq->slots = cabo_xrealloc(aq->slots, n * sizeof *aq->slots);
-		for (uint32_t i = n; i-- > aq->nslots;) {
-			aq->slots[i].p = NULL;
-			aq->slots[i].next = aq->free_slot;
-			aq->free_slot = (int32_t)i;
-		}
-		aq->nslots = n;
-	}
-	int32_t s = aq->free_slot;
-	aq->free_slot = aq->slots[s].next;
-	return s;
-}
-
-/* Removes and returns the oldest saved packet of ae. */
-static struct cabo_packet *pop_packet(struct arpquerier *aq, struct arp_entry *ae)
-{
-	int32_t s = ae->head;
-	struct cabo_packet *p = aq->slots[s].p;
-	ae->head = aq->slots[s].next;
-	if (ae->head < 0)
-		ae->tail = -1;
-	aq->slots[s].p = NULL;
-	aq->slots[s].next = aq->free_slot;
-	aq->free_slot = s;
-	ae->npackets--;
-	aq->packet_count--;
-	return p;
-}
-
-static void drop_saved(struct arpquerier *aq, struct arp_entry *ae, unsigned reason)
-{
-	while (ae->head >= 0)
-		drop_ip(aq, pop_packet(aq, ae), reason);
-}
-
-static void delete_entry(struct arpquerier *aq, struct arp_entry *ae, unsigned reason)
-{
-	drop_saved(aq, ae, reason);
-	struct arp_entry **pp = &aq->buckets[bucket_of(aq, ae->ip)];
-	while (*pp != ae)
-		pp = &(*pp)->hnext;
-	*pp = ae->hnext;
-	age_unlink(aq, ae);
-	aq->entry_count--;
-	ae->hnext = aq->free_entries;
-	aq->free_entries = ae;
+	return now >= ae->probed_ns + (ae->probes >= 10 ? POLL_BACKOFF : POLL_INTERVAL);
 }
 
 /* Deletes expired entries and, beyond ENTRY_CAPACITY, the oldest ones; then
  * frees saved packets, oldest entries first, when beyond CAPACITY (Click's
- * ARPTable::slim). */
-static void slim(struct arpquerier *aq, int64_t now)
+ * ARPTable::slim).  new_entries and new_packets are about to be added and
+ * count already. */
+static void slim(struct arpquerier *aq, int64_t now, uint32_t new_entries, uint32_t new_packets)
 {
-	struct arp_entry *ae;
-	while ((ae = aq->age_head) != NULL) {
-		if (expired(aq, ae, now))
-			delete_entry(aq, ae, DROP_EXPIRED);
-		else if (aq->entry_capacity && aq->entry_count > aq->entry_capacity)
-			delete_entry(aq, ae, DROP_EVICTED);
+	struct nbr_cache *c = &aq->nc;
+	struct nbr_entry *ae;
+	while ((ae = c->age_head) != NULL) {
+		if (nbr_expired(c, ae, now))
+			nbr_delete(c, ae, DROP_EXPIRED);
+		else if (aq->entry_capacity && c->entry_count + new_entries > aq->entry_capacity)
+			nbr_delete(c, ae, DROP_EVICTED);
 		else
 			break;
 	}
-	if (aq->capacity && aq->packet_count > aq->capacity) {
+	if (aq->capacity && c->packet_count + new_packets > aq->capacity) {
 		uint32_t keep = aq->capacity - aq->capacity / aq->slim_factor;
 		if (keep == 0)
 			keep = 1;   /* the packet being added is already counted */
-		for (ae = aq->age_head; ae && aq->packet_count > keep; ae = ae->anext)
-			while (ae->head >= 0 && aq->packet_count > keep)
-				drop_ip(aq, pop_packet(aq, ae), DROP_QUEUE_FULL);
+		for (ae = c->age_head; ae && c->packet_count + new_packets > keep; ae = ae->anext)
+			while (ae->head >= 0 && c->packet_count + new_packets > keep)
+				nbr_drop(c, nbr_pop(c, ae), DROP_QUEUE_FULL);
 	}
 }
 
 /* The entry for ip, created (unknown, at the tail of the age list) if need
  * be. */
-static struct arp_entry *ensure(struct arpquerier *aq, uint32_t ip, int64_t now)
+static struct nbr_entry *ensure(struct arpquerier *aq, uint32_t ip, int64_t now)
 {
-	struct arp_entry *ae = find(aq, ip);
+	struct nbr_entry *ae = find(aq, ip);
 	if (ae)
 		return ae;
-	aq->entry_count++;
-	if (aq->entry_capacity && aq->entry_count > aq->entry_capacity)
-		slim(aq, now);
-	if (aq->entry_count > 2 * aq->nbuckets)
-		rehash(aq, 4 * aq->nbuckets);
-	ae = aq->free_entries;
-	if (ae)
-		aq->free_entries = ae->hnext;
-	else
-		ae = cabo_xmalloc(sizeof *ae);
-	memset(ae, 0, sizeof *ae);
-	ae->ip = ip;
+	if (aq->entry_capacity && aq->nc.entry_count + 1 > aq->entry_capacity)
+		slim(aq, now, 1, 0);
+	ae = nbr_add(&aq->nc, &ip);
 	memset(ae->eth, 0xff, ETHER_ALEN);
 	ae->live_ns = now;
-	ae->polled_ns = now - SEC;
-	ae->head = ae->tail = -1;
-	uint32_t b = bucket_of(aq, ip);
-	ae->hnext = aq->buckets[b];
-	aq->buckets[b] = ae;
-	age_link_before(aq, ae, NULL);
+	ae->probed_ns = now - SEC;
 	return ae;
 }
 
-/* Records ip -> eth (a reply or `insert'). */
-static struct arp_entry *insert(struct arpquerier *aq, uint32_t ip, const uint8_t *eth,
+/* Records ip -> eth (a reply or `insert'); FF-FF-FF-FF-FF-FF leaves it
+ * unknown. */
+static struct nbr_entry *insert(struct arpquerier *aq, uint32_t ip, const uint8_t *eth,
 				int64_t now)
 {
-	struct arp_entry *ae = ensure(aq, ip, now);
-	memcpy(ae->eth, eth, ETHER_ALEN);
+	struct nbr_entry *ae = ensure(aq, ip, now);
+	nbr_confirm(&aq->nc, ae, eth, now, now - SEC);
 	ae->known = !ether_is_broadcast(eth);
-	ae->live_ns = now;
-	ae->polls = 0;
-	ae->polled_ns = now - SEC;
-	if (ae != aq->age_tail) {
-		age_unlink(aq, ae);
-		age_link_before(aq, ae, NULL);
-	}
 	return ae;
 }
 
@@ -445,11 +247,11 @@ static void rearm(struct arpquerier *aq)
 {
 	if (!aq->timer_ready)
 		return;
-	if (!aq->timeout_ns || !aq->age_head) {
+	if (!aq->nc.timeout_ns || !aq->nc.age_head) {
 		cabo_timer_unschedule(&aq->expire_timer);
 		return;
 	}
-	int64_t when = aq->age_head->live_ns + aq->timeout_ns + 1;
+	int64_t when = aq->nc.age_head->live_ns + aq->nc.timeout_ns + 1;
 	if (!cabo_timer_scheduled(&aq->expire_timer) || aq->expire_timer.expiry_ns != when)
 		cabo_timer_schedule_at(&aq->expire_timer, when);
 }
@@ -457,7 +259,7 @@ static void rearm(struct arpquerier *aq)
 static void expire_hook(struct cabo_timer *t)
 {
 	struct arpquerier *aq = t->arg;
-	slim(aq, cabo_element_now(&aq->e));
+	slim(aq, cabo_element_now(&aq->e), 0, 0);
 	rearm(aq);
 }
 
@@ -466,7 +268,7 @@ static void expire_hook(struct cabo_timer *t)
 /* Stages an ARP request for p's destination annotation.  dst_eth: where to
  * send it (a refresh), or NULL for broadcast. */
 static void send_query(struct arpquerier *aq, const struct cabo_packet *p,
-		       const uint8_t *dst_eth, struct out *o)
+		       const uint8_t *dst_eth, struct nbr_out *o)
 {
 	struct cabo_packet *q = cabo_packet_alloc(cabo_element_pool(&aq->e), QUERY_LEN);
 	if (!q)
@@ -492,9 +294,7 @@ static void send_query(struct arpquerier *aq, const struct cabo_packet *p,
 	set_vlan_tci_anno(q, vlan_tci_anno(p));
 	cabo_packet_set_mac_header(q, eh);
 	cabo_packet_set_network_header(q, ah);
-	aq->queries++;
-	out_add(o, q, aq->e.noutputs - 1);
-	o->query = true;
+	nbr_out_query(&aq->nc, o, q);
 }
 
 /* ---- IP packets */
@@ -508,56 +308,45 @@ static bool is_multicast(uint32_t ip_be)
 
 /* Saves p (its Ethernet header already in place) for ae's address; p is
  * consumed.  Returns true when a query should go out. */
-static bool append_query(struct arpquerier *aq, struct arp_entry *ae, struct cabo_packet *p,
+static bool append_query(struct arpquerier *aq, struct nbr_entry *ae, struct cabo_packet *p,
 			 int64_t now)
 {
+	struct nbr_cache *c = &aq->nc;
 	/* An address still being asked for stays just this side of expiring, so
 	 * that slim() below cannot delete its entry (Click does the same). */
-	if (aq->timeout_ns && ae->live_ns < now - aq->timeout_ns) {
-		ae->live_ns = now - aq->timeout_ns;
-		struct arp_entry *next = ae->anext;
+	if (c->timeout_ns && ae->live_ns < now - c->timeout_ns) {
+		ae->live_ns = now - c->timeout_ns;
+		struct nbr_entry *next = ae->anext;
 		while (next && next->live_ns < ae->live_ns)
 			next = next->anext;
-		if (next != ae->anext) {
-			age_unlink(aq, ae);
-			age_link_before(aq, ae, next);
-		}
+		nbr_age_move_before(c, ae, next);
 	}
 	if (aq->entry_packet_capacity && ae->npackets >= aq->entry_packet_capacity) {
-		drop_ip(aq, p, DROP_ENTRY_FULL);
+		nbr_drop(c, p, DROP_ENTRY_FULL);
 		return false;
 	}
-	aq->packet_count++;
-	if (aq->capacity && aq->packet_count > aq->capacity)
-		slim(aq, now);
-	int32_t s = slot_take(aq);
-	aq->slots[s].p = p;
-	aq->slots[s].next = -1;
-	if (ae->tail >= 0)
-		aq->slots[ae->tail].next = s;
-	else
-		ae->head = s;
-	ae->tail = s;
-	ae->npackets++;
+	if (aq->capacity && c->packet_count + 1 > aq->capacity)
+		slim(aq, now, 0, 1);
+	nbr_save(c, ae, p);
 	if (!allow_poll(ae, now))
 		return false;
-	mark_poll(ae, now);
+	nbr_mark_probe(ae, now);
 	return true;
 }
 
 /* Sends p on, saves it, or drops it.  `has_header': p is a saved packet
  * whose Ethernet header is already in place. */
 static void handle_ip(struct arpquerier *aq, struct cabo_packet *p, bool has_header,
-		      int64_t now, struct out *o)
+		      int64_t now, struct nbr_out *o)
 {
 	if (!aq->my_ip) {
-		drop_ip(aq, p, DROP_NO_IP);
+		nbr_drop(&aq->nc, p, DROP_NO_IP);
 		return;
 	}
 	if (!has_header) {
 		p = cabo_packet_push(p, ETHER_HLEN);
 		if (!p) {
-			aq->drops++;
+			aq->nc.drops++;
 			aq->e.drops[DROP_NO_BUFFER]++;
 			return;
 		}
@@ -566,12 +355,12 @@ static void handle_ip(struct arpquerier *aq, struct cabo_packet *p, bool has_hea
 	}
 	uint8_t *eh = p->data;
 	uint32_t dst = p->anno.dst.ip4;
-	struct arp_entry *ae = find(aq, dst);
-	if (ae && known(aq, ae, now)) {
+	struct nbr_entry *ae = find(aq, dst);
+	if (ae && nbr_known(&aq->nc, ae, now)) {
 		memcpy(eh + ETHER_DST, ae->eth, ETHER_ALEN);
 		if (aq->poll_timeout_ns && now >= ae->live_ns + aq->poll_timeout_ns
 		    && allow_poll(ae, now)) {
-			mark_poll(ae, now);
+			nbr_mark_probe(ae, now);
 			send_query(aq, p, ae->eth, o);
 		}
 	} else if (dst == 0xffffffffu || dst == aq->my_bcast) {
@@ -585,7 +374,7 @@ static void handle_ip(struct arpquerier *aq, struct cabo_packet *p, bool has_hea
 		eh[4] = d[2];
 		eh[5] = d[3];
 	} else if (dst == 0) {
-		drop_ip(aq, p, DROP_ZERO_DST);
+		nbr_drop(&aq->nc, p, DROP_ZERO_DST);
 		return;
 	} else {
 		if (!ae)
@@ -596,41 +385,38 @@ static void handle_ip(struct arpquerier *aq, struct cabo_packet *p, bool has_hea
 	}
 	/* Our address goes in last, in case ipaddr/ETH changed while it waited. */
 	memcpy(eh + ETHER_SRC, aq->my_en, ETHER_ALEN);
-	out_add(o, p, 0);
+	nbr_out_add(o, p, 0);
 }
 
 /* Sends the packets saved for ip, now known, a chunk at a time: pushing
  * them may come back into this element, so the entry is looked up again
  * after each chunk. */
-static void release(struct arpquerier *aq, uint32_t ip, struct out *o)
+static void release(struct arpquerier *aq, uint32_t ip, struct nbr_out *o)
 {
 	for (;;) {
 		int64_t now = cabo_element_now(&aq->e);
-		struct arp_entry *ae = find(aq, ip);
-		if (!ae || !ae->npackets || !known(aq, ae, now))
+		struct cabo_packet *chunk[NBR_CHUNK];
+		unsigned n = nbr_take_known(&aq->nc, &ip, now, chunk);
+		if (!n)
 			return;
-		struct cabo_packet *chunk[RELEASE_CHUNK];
-		unsigned n = 0;
-		while (n < RELEASE_CHUNK && ae->head >= 0)
-			chunk[n++] = pop_packet(aq, ae);
-		if (o->n + 2 * n > OUT_MAX)
-			out_flush(aq, o);
+		if (o->n + 2 * n > NBR_OUT_MAX)
+			nbr_out_flush(&aq->nc, o);
 		for (unsigned i = 0; i < n; i++)
 			handle_ip(aq, chunk[i], true, now, o);
-		out_flush(aq, o);
+		nbr_out_flush(&aq->nc, o);
 	}
 }
 
 /* ---- ARP replies */
 
 static void handle_reply(struct arpquerier *aq, struct cabo_packet *p, int64_t now,
-			 struct out *o)
+			 struct nbr_out *o)
 {
 	if (p->length < QUERY_LEN) {
 		cabo_element_drop(&aq->e, p, DROP_SHORT_ARP);
 		return;
 	}
-	aq->responses++;
+	aq->nc.responses++;
 	const uint8_t *eh = p->data, *ah = p->data + ETHER_HLEN;
 	if (ether_get16(eh + ETHER_TYPE) != ETHERTYPE_ARP
 	    || ether_get16(ah + ARP_HRD) != ARPHRD_ETHER
@@ -651,21 +437,20 @@ static void arpquerier_push(struct cabo_element *e, unsigned port, struct cabo_b
 {
 	struct arpquerier *aq = (struct arpquerier *)e;
 	int64_t now = cabo_element_now(e);
-	struct out o;
-	o.n = 0;
-	o.query = false;
+	struct nbr_out o;
+	nbr_out_init(&o);
 	for (unsigned i = 0; i < b->count; i++) {
 		if (port == 0)
 			handle_ip(aq, b->p[i], false, now, &o);
 		else
 			handle_reply(aq, b->p[i], now, &o);
 		if (o.query) {
-			out_flush(aq, &o);
+			nbr_out_flush(&aq->nc, &o);
 			now = cabo_element_now(e);
 		}
 	}
 	b->count = 0;
-	out_flush(aq, &o);
+	nbr_out_flush(&aq->nc, &o);
 	rearm(aq);
 }
 
@@ -676,7 +461,7 @@ static int arpquerier_configure(struct cabo_element *e, struct cabo_args *a)
 	struct arpquerier *aq = (struct arpquerier *)e;
 	char *ip = NULL;
 	uint64_t capacity = 2048, entry_capacity = 0, entry_packet_capacity = 0, slim = 2;
-	aq->timeout_ns = 300 * SEC;
+	aq->nc.timeout_ns = 300 * SEC;
 	aq->poll_timeout_ns = 60 * SEC;
 	cabo_args_read_word(a, "IP", CABO_ARG_MP, &ip);
 	cabo_args_read_ether(a, "ETH", CABO_ARG_MP, aq->my_en);
@@ -684,7 +469,7 @@ static int arpquerier_configure(struct cabo_element *e, struct cabo_args *a)
 	cabo_args_read_uint(a, "ENTRY_CAPACITY", 0, &entry_capacity);
 	cabo_args_read_uint(a, "ENTRY_PACKET_CAPACITY", 0, &entry_packet_capacity);
 	cabo_args_read_uint(a, "CAPACITY_SLIM_FACTOR", 0, &slim);
-	cabo_args_read_time(a, "TIMEOUT", 0, &aq->timeout_ns);
+	cabo_args_read_time(a, "TIMEOUT", 0, &aq->nc.timeout_ns);
 	cabo_args_read_time(a, "POLL_TIMEOUT", 0, &aq->poll_timeout_ns);
 	bool have_bcast = cabo_args_read_ip4(a, "BROADCAST", 0, &aq->my_bcast);
 	cabo_args_read_bool(a, "BROADCAST_POLL", 0, &aq->broadcast_poll);
@@ -701,9 +486,9 @@ static int arpquerier_configure(struct cabo_element *e, struct cabo_args *a)
 	if (slim == 0 || slim > UINT32_MAX)
 		return cabo_errh_error(a->errh, "CAPACITY_SLIM_FACTOR: must be between 1 and %u",
 				       UINT32_MAX);
-	if (aq->timeout_ns < 0 || aq->poll_timeout_ns < 0)
+	if (aq->nc.timeout_ns < 0 || aq->poll_timeout_ns < 0)
 		return cabo_errh_error(a->errh, "%s: must not be negative",
-				       aq->timeout_ns < 0 ? "TIMEOUT" : "POLL_TIMEOUT");
+				       aq->nc.timeout_ns < 0 ? "TIMEOUT" : "POLL_TIMEOUT");
 	aq->capacity = (uint32_t)capacity;
 	aq->entry_capacity = (uint32_t)entry_capacity;
 	aq->entry_packet_capacity = (uint32_t)entry_packet_capacity;
@@ -719,44 +504,20 @@ static int arpquerier_configure(struct cabo_element *e, struct cabo_args *a)
 static int arpquerier_initialize(struct cabo_element *e, struct cabo_errh *errh)
 {
 	struct arpquerier *aq = (struct arpquerier *)e;
-	aq->nbuckets = 64;
-	aq->buckets = cabo_xcalloc(aq->nbuckets, sizeof *aq->buckets);
-	aq->free_slot = -1;
+	nbr_cache_init(&aq->nc, e, sizeof(uint32_t));
 	cabo_timer_init(&aq->expire_timer, e, expire_hook, aq);
 	aq->timer_ready = true;
 	return 0;
 }
 
-static void free_entries(struct arpquerier *aq)
-{
-	while (aq->age_head) {
-		struct arp_entry *ae = aq->age_head;
-		while (ae->head >= 0)
-			cabo_packet_free(pop_packet(aq, ae));
-		delete_entry(aq, ae, DROP_DELETED);
-	}
-	while (aq->free_entries) {
-		struct arp_entry *ae = aq->free_entries;
-		aq->free_entries = ae->hnext;
-		free(ae);
-	}
-}
-
 static void arpquerier_cleanup(struct cabo_element *e)
 {
-	struct arpquerier *aq = (struct arpquerier *)e;
-	if (aq->buckets)
-		free_entries(aq);
-	free(aq->buckets);
-	free(aq->slots);
-	aq->buckets = NULL;
-	aq->slots = NULL;
+	nbr_cache_destroy(&((struct arpquerier *)e)->nc);
 }
 
 /* ---- Handlers */
 
-enum { H_TABLE, H_STATS, H_QUERIES, H_RESPONSES, H_DROPS, H_COUNT, H_LENGTH, H_IPADDR,
-       H_BROADCAST, H_INSERT, H_DELETE, H_CLEAR };
+enum { H_TABLE = NBR_H_NEXT, H_STATS, H_IPADDR, H_BROADCAST, H_INSERT, H_DELETE, H_CLEAR };
 
 static int read_handler(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
 {
@@ -765,11 +526,14 @@ static int read_handler(struct cabo_element *e, const void *arg, struct cabo_str
 	switch ((intptr_t)arg) {
 	case H_TABLE: {
 		int64_t now = cabo_element_now(e);
-		for (struct arp_entry *ae = aq->age_head; ae; ae = ae->anext) {
+		for (struct nbr_entry *ae = aq->nc.age_head; ae; ae = ae->anext) {
 			int64_t age_ms = (now - ae->live_ns) / MS;
-			cabo_format_ip4(ae->ip, a);
+			uint32_t ip;
+			memcpy(&ip, ae->addr, sizeof ip);
+			cabo_format_ip4(ip, a);
 			cabo_format_ether(ae->eth, m);
-			cabo_strbuf_printf(out, "%s %d %s %s%lld.%03lld000\n", a, known(aq, ae, now), m,
+			cabo_strbuf_printf(out, "%s %d %s %s%lld.%03lld000\n", a,
+					   nbr_known(&aq->nc, ae, now), m,
 					   age_ms < 0 ? "-" : "", llabs(age_ms) / 1000,
 					   llabs(age_ms) % 1000);
 		}
@@ -777,28 +541,15 @@ static int read_handler(struct cabo_element *e, const void *arg, struct cabo_str
 	}
 	case H_STATS:
 		cabo_strbuf_printf(out, "%llu packets killed\n%llu ARP queries sent\n",
-				   (unsigned long long)aq->drops, (unsigned long long)aq->queries);
-		break;
-	case H_QUERIES:
-		cabo_strbuf_printf(out, "%llu", (unsigned long long)aq->queries);
-		break;
-	case H_RESPONSES:
-		cabo_strbuf_printf(out, "%llu", (unsigned long long)aq->responses);
-		break;
-	case H_DROPS:
-		cabo_strbuf_printf(out, "%llu", (unsigned long long)aq->drops);
-		break;
-	case H_COUNT:
-		cabo_strbuf_printf(out, "%u", aq->entry_count);
-		break;
-	case H_LENGTH:
-		cabo_strbuf_printf(out, "%u", aq->packet_count);
+				   (unsigned long long)aq->nc.drops, (unsigned long long)aq->nc.queries);
 		break;
 	case H_IPADDR:
 	case H_BROADCAST:
 		cabo_format_ip4((intptr_t)arg == H_IPADDR ? aq->my_ip : aq->my_bcast, a);
 		cabo_strbuf_puts(out, a);
 		break;
+	default:
+		nbr_read_counter(&aq->nc, (int)(intptr_t)arg, out);
 	}
 	return 0;
 }
@@ -825,9 +576,8 @@ static int write_handler(struct cabo_element *e, const char *value, const void *
 		cabo_free_strings(w, nw);
 		if (!ok)
 			return cabo_errh_error(errh, "expected 'IP ETH'");
-		struct out o;
-		o.n = 0;
-		o.query = false;
+		struct nbr_out o;
+		nbr_out_init(&o);
 		insert(aq, ip, eth, cabo_element_now(e));
 		release(aq, ip, &o);
 		rearm(aq);
@@ -836,16 +586,14 @@ static int write_handler(struct cabo_element *e, const char *value, const void *
 	case H_DELETE: {
 		if (!fits || !cabo_parse_ip4(buf, &ip))
 			return cabo_errh_error(errh, "expected IP address");
-		struct arp_entry *ae = find(aq, ip);
+		struct nbr_entry *ae = find(aq, ip);
 		if (ae)
-			delete_entry(aq, ae, DROP_DELETED);
+			nbr_delete(&aq->nc, ae, DROP_DELETED);
 		rearm(aq);
 		return 0;
 	}
 	case H_CLEAR:
-		while (aq->age_head)
-			delete_entry(aq, aq->age_head, DROP_DELETED);
-		aq->queries = aq->responses = aq->drops = 0;
+		nbr_clear(&aq->nc, DROP_DELETED);
 		rearm(aq);
 		return 0;
 	}
@@ -855,11 +603,11 @@ static int write_handler(struct cabo_element *e, const char *value, const void *
 static const struct cabo_handler arpquerier_handlers[] = {
 	{ "table", read_handler, NULL, (const void *)H_TABLE, 0 },
 	{ "stats", read_handler, NULL, (const void *)H_STATS, 0 },
-	{ "queries", read_handler, NULL, (const void *)H_QUERIES, 0 },
-	{ "responses", read_handler, NULL, (const void *)H_RESPONSES, 0 },
-	{ "drops", read_handler, NULL, (const void *)H_DROPS, 0 },
-	{ "count", read_handler, NULL, (const void *)H_COUNT, 0 },
-	{ "length", read_handler, NULL, (const void *)H_LENGTH, 0 },
+	{ "queries", read_handler, NULL, (const void *)NBR_H_QUERIES, 0 },
+	{ "responses", read_handler, NULL, (const void *)NBR_H_RESPONSES, 0 },
+	{ "drops", read_handler, NULL, (const void *)NBR_H_DROPS, 0 },
+	{ "count", read_handler, NULL, (const void *)NBR_H_COUNT, 0 },
+	{ "length", read_handler, NULL, (const void *)NBR_H_LENGTH, 0 },
 	{ "ipaddr", read_handler, write_handler, (const void *)H_IPADDR, 0 },
 	{ "broadcast", read_handler, write_handler, (const void *)H_BROADCAST, 0 },
 	{ "insert", NULL, write_handler, (const void *)H_INSERT, 0 },

@@ -59,16 +59,11 @@
 
 #include "element.h"
 #include "etherhdr.h"
+#include "responder.h"
 
 struct entry {
+	uint8_t eth[ETHER_ALEN];     /* first, as responder.h wants */
 	uint32_t dst, mask;          /* network byte order; dst is masked */
-	uint8_t eth[ETHER_ALEN];
-};
-
-struct arpresponder {
-	struct cabo_element e;
-	struct entry *v;             /* lookup order: specific before containing */
-	unsigned n, cap;
 };
 
 enum { DROP_SHORT, DROP_NOT_QUERY, DROP_NO_ENTRY, DROP_NO_BUFFER };
@@ -77,158 +72,80 @@ static const char *const arpresponder_drop_reasons[] = {
 	[DROP_NO_ENTRY] = "no matching entry", [DROP_NO_BUFFER] = "no buffer", NULL,
 };
 
-/* ---- The table */
+/* ---- The table's prefixes */
 
-static bool contains(const struct entry *outer, const struct entry *inner)
+static bool parse_prefix(const char *word, void *entry)
 {
+	struct entry *x = entry;
+	uint32_t addr, mask;
+	if (!ether_parse_ip_or_prefix(word, &addr, &mask))
+		return false;
+	x->dst = addr & mask;
+	x->mask = mask;
+	return true;
+}
+
+static bool same_prefix(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	return x->dst == y->dst && x->mask == y->mask;
+}
+
+/* Every entry precedes the entries containing it. */
+static bool precedes(const void *inner_entry, const void *outer_entry)
+{
+	const struct entry *inner = inner_entry, *outer = outer_entry;
 	return (inner->mask & outer->mask) == outer->mask
 	       && (inner->dst & outer->mask) == outer->dst;
 }
 
-/* Inserts x before the first entry whose prefix contains it, so that every
- * entry precedes the entries containing it and the first match is the most
- * specific.  A prefix already present gets x's address. */
-static void table_insert(struct arpresponder *ar, const struct entry *x, struct cabo_errh *warn,
-			 struct cabo_landmark where)
+static void format_prefix(struct cabo_strbuf *out, const void *entry)
 {
-	unsigned pos = ar->n;
-	for (unsigned i = 0; i < ar->n; i++) {
-		struct entry *y = &ar->v[i];
-		if (y->dst == x->dst && y->mask == x->mask) {
-			if (warn) {
-				struct cabo_strbuf sb = CABO_STRBUF_INIT;
-				ether_format_prefix(&sb, x->dst, x->mask);
-				cabo_errh_warning(warn, where, "multiple entries for %s",
-						  cabo_strbuf_str(&sb));
-				cabo_strbuf_free(&sb);
-			}
-			memcpy(y->eth, x->eth, ETHER_ALEN);
-			return;
-		}
-		if (pos == ar->n && contains(y, x))
-			pos = i;
-	}
-	if (ar->n == ar->cap) {
-		ar->cap = ar->cap ? 2 * ar->cap : 8;
-		ar->v = cabo_xrealloc(ar->v, ar->cap * sizeof *ar->v);
-	}
-	memmove(ar->v + pos + 1, ar->v + pos, (ar->n - pos) * sizeof *ar->v);
-	ar->v[pos] = *x;
-	ar->n++;
+	const struct entry *x = entry;
+	ether_format_prefix(out, x->dst, x->mask);
 }
 
-/* Parses one argument, `IP/MASK... ETH', into out (at most max entries).
- * Returns the number of prefixes, or -1 with the reason in errh. */
-static int parse_arg(const char *arg, struct entry **out, const char *prefix,
-		     struct cabo_errh *errh)
-{
-	char **words;
-	unsigned nw = cabo_split_words(arg, &words);
-	struct entry *v = cabo_xcalloc(nw ? nw : 1, sizeof *v);
-	int n = 0;
-	bool have_eth = false;
-	uint8_t eth[ETHER_ALEN];
-	const char *err = NULL;
-	for (unsigned i = 0; i < nw && !err; i++) {
-		uint32_t addr, mask;
-		if (ether_parse_ip_or_prefix(words[i], &addr, &mask)) {
-			v[n].dst = addr & mask;
-			v[n].mask = mask;
-			n++;
-		} else if (cabo_parse_ether(words[i], eth)) {
-			if (have_eth)
-				err = "more than one ETH";
-			have_eth = true;
-		} else {
-			err = "expected IP/MASK ETH";
-		}
-	}
-	if (!err && n == 0)
-		err = "missing IP/MASK";
-	if (!err && !have_eth)
-		err = "missing ETH";
-	cabo_free_strings(words, nw);
-	if (err) {
-		free(v);
-		return cabo_errh_error(errh, "%s%s", prefix, err);
-	}
-	for (int i = 0; i < n; i++)
-		memcpy(v[i].eth, eth, ETHER_ALEN);
-	*out = v;
-	return n;
-}
+static const struct responder_family arp_family = {
+	.entry_size = sizeof(struct entry), .prefix_syntax = "IP/MASK", .warn_duplicates = true,
+	.parse_prefix = parse_prefix, .same_prefix = same_prefix, .precedes = precedes,
+	.format_prefix = format_prefix,
+};
 
-static const uint8_t *lookup(const struct arpresponder *ar, uint32_t ip)
+static const uint8_t *lookup(const struct responder *ar, uint32_t ip)
 {
+	const struct entry *v = ar->v;
 	for (unsigned i = 0; i < ar->n; i++)
-		if ((ip & ar->v[i].mask) == ar->v[i].dst)
-			return ar->v[i].eth;
+		if ((ip & v[i].mask) == v[i].dst)
+			return v[i].eth;
 	return NULL;
 }
 
-/* ---- Configuration */
-
 static int arpresponder_configure(struct cabo_element *e, struct cabo_args *a)
 {
-	struct arpresponder *ar = (struct arpresponder *)e;
-	const char *const *args;
-	unsigned nargs = cabo_args_read_rest(a, &args);
-	if (cabo_args_complete(a) < 0)
-		return -1;
-	int r = 0;
-	for (unsigned i = 0; i < nargs; i++) {
-		char prefix[32];
-		snprintf(prefix, sizeof prefix, "argument %u: ", i);
-		struct entry *v;
-		int n = parse_arg(args[i], &v, prefix, a->errh);
-		if (n < 0) {
-			r = -1;
-			continue;
-		}
-		for (int j = 0; j < n; j++)
-			table_insert(ar, &v[j], a->errh, cabo_landmark_none());
-		free(v);
-	}
-	return r;
-}
-
-static void arpresponder_cleanup(struct cabo_element *e)
-{
-	struct arpresponder *ar = (struct arpresponder *)e;
-	free(ar->v);
-	ar->v = NULL;
-	ar->n = ar->cap = 0;
+	((struct responder *)e)->family = &arp_family;
+	return responder_configure(e, a);
 }
 
 /* ---- Packets */
 
-static struct cabo_packet *reject(struct cabo_element *e, struct cabo_packet *p, unsigned reason)
-{
-	if (e->noutputs > 1)
-		cabo_output_push_one(e, 1, p);
-	else
-		cabo_element_drop(e, p, reason);
-	return NULL;
-}
-
 static struct cabo_packet *arpresponder_simple_action(struct cabo_element *e,
 						       struct cabo_packet *p)
 {
-	struct arpresponder *ar = (struct arpresponder *)e;
+	struct responder *ar = (struct responder *)e;
 	if (p->length < ETHER_HLEN + ARP_ETHER_IP_LEN)
-		return reject(e, p, DROP_SHORT);
+		return responder_reject(e, p, DROP_SHORT);
 	const uint8_t *eh = p->data, *ah = p->data + ETHER_HLEN;
 	if (ether_get16(eh + ETHER_TYPE) != ETHERTYPE_ARP
 	    || ether_get16(ah + ARP_HRD) != ARPHRD_ETHER
 	    || ether_get16(ah + ARP_PRO) != ETHERTYPE_IP
 	    || ah[ARP_HLN] != ETHER_ALEN || ah[ARP_PLN] != 4
 	    || ether_get16(ah + ARP_OP) != ARPOP_REQUEST)
-		return reject(e, p, DROP_NOT_QUERY);
+		return responder_reject(e, p, DROP_NOT_QUERY);
 	uint32_t tpa;
 	memcpy(&tpa, ah + ARP_TPA, 4);
 	const uint8_t *eth = lookup(ar, tpa);
 	if (!eth)
-		return reject(e, p, DROP_NO_ENTRY);
+		return responder_reject(e, p, DROP_NO_ENTRY);
 
 	struct cabo_packet *q = cabo_packet_alloc(cabo_element_pool(e), ETHER_HLEN + ARP_ETHER_IP_LEN);
 	if (!q) {
@@ -248,76 +165,16 @@ static struct cabo_packet *arpresponder_simple_action(struct cabo_element *e,
 	memcpy(qa + ARP_SPA, ah + ARP_TPA, 4);
 	memcpy(qa + ARP_THA, ah + ARP_SHA, ETHER_ALEN);
 	memcpy(qa + ARP_TPA, ah + ARP_SPA, 4);
-	q->anno.timestamp_ns = p->anno.timestamp_ns;
-	q->anno.input_port = p->anno.input_port;
-	q->anno.vnode = p->anno.vnode;
-	set_vlan_tci_anno(q, vlan_tci_anno(p));
+	responder_copy_annos(q, p);
 	cabo_packet_set_mac_header(q, qe);
 	cabo_packet_set_network_header(q, qa);
 	cabo_packet_free(p);
 	return q;
 }
 
-/* ---- Handlers */
-
-static int read_table(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
-{
-	struct arpresponder *ar = (struct arpresponder *)e;
-	for (unsigned i = 0; i < ar->n; i++) {
-		char eth[18];
-		ether_format_prefix(out, ar->v[i].dst, ar->v[i].mask);
-		cabo_format_ether(ar->v[i].eth, eth);
-		cabo_strbuf_printf(out, " %s\n", eth);
-	}
-	return 0;
-}
-
-static int write_add(struct cabo_element *e, const char *value, const void *arg,
-		     struct cabo_errh *errh)
-{
-	struct arpresponder *ar = (struct arpresponder *)e;
-	struct entry *v;
-	int n = parse_arg(value, &v, "", errh);
-	if (n < 0)
-		return -1;
-	for (int i = 0; i < n; i++)
-		table_insert(ar, &v[i], NULL, cabo_landmark_none());
-	free(v);
-	return 0;
-}
-
-static int write_remove(struct cabo_element *e, const char *value, const void *arg,
-			struct cabo_errh *errh)
-{
-	struct arpresponder *ar = (struct arpresponder *)e;
-	char buf[64];
-	uint32_t addr, mask;
-	if (!ether_trim(value, buf, sizeof buf) || !ether_parse_ip_or_prefix(buf, &addr, &mask))
-		return cabo_errh_error(errh, "expected IP/MASK");
-	addr &= mask;
-	for (unsigned i = 0; i < ar->n; i++)
-		if (ar->v[i].dst == addr && ar->v[i].mask == mask) {
-			memmove(ar->v + i, ar->v + i + 1, (ar->n - i - 1) * sizeof *ar->v);
-			ar->n--;
-			return 0;
-		}
-	struct cabo_strbuf sb = CABO_STRBUF_INIT;
-	ether_format_prefix(&sb, addr, mask);
-	cabo_errh_error(errh, "%s not found", cabo_strbuf_str(&sb));
-	cabo_strbuf_free(&sb);
-	return -1;
-}
-
-static const struct cabo_handler arpresponder_handlers[] = {
-	{ "table", read_table, NULL, NULL, 0 },
-	{ "add", NULL, write_add, NULL, 0 },
-	{ "remove", NULL, write_remove, NULL, 0 },
-	{ NULL, NULL, NULL, NULL, 0 },
-};
-
 CABO_ELEMENT_CLASS(arpresponder_class) = {
 	.name = "ARPResponder", .port_count = "1/1-2", .processing = "a/ah",
-	.size = sizeof(struct arpresponder), .configure = arpresponder_configure,
-	.cleanup = arpresponder_cleanup, .simple_action = arpresponder_simple_action,
-	.handlers = arpresponder_handlers, .drop_reasons = arpresponder_drop_reasons,
+	.size = sizeof(struct responder), .configure = arpresponder_configure,
+	.cleanup = responder_cleanup, .simple_action = arpresponder_simple_action,
+	.handlers = responder_handlers, .drop_reasons = arpresponder_drop_reasons,
 };

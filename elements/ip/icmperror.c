@@ -136,6 +136,7 @@
 #include <string.h>
 
 #include "element.h"
+#include "icmperr.h"
 #include "iphdr.h"
 
 enum {
@@ -168,51 +169,30 @@ struct icmperror {
 	uint32_t *bad;              /* BADADDRS, network byte order */
 	unsigned nbad;
 	uint16_t id;
-	double rate, burst;         /* rate 0: no limit */
-	bool burst_set;             /* BURST given; else one second's worth */
-	double tokens;
-	int64_t last_ns;
-	bool bucket_started;
+	struct icmperr_limit limit;
 	uint64_t count;
 };
 
 /* ---- Names */
 
-struct name { const char *name; unsigned value; };
-
-static const struct name type_names[] = {
+static const struct icmperr_name type_names[] = {
 	{ "echo-reply", 0 }, { "unreachable", 3 }, { "sourcequench", 4 }, { "redirect", 5 },
 	{ "echo", 8 }, { "routeradvert", 9 }, { "routersolicit", 10 },
 	{ "timeexceeded", 11 }, { "parameterproblem", 12 }, { "timestamp", 13 },
 	{ "timestamp-reply", 14 }, { "inforeq", 15 }, { "inforeq-reply", 16 },
 	{ "maskreq", 17 }, { "maskreq-reply", 18 }, { NULL, 0 },
 };
-static const struct name unreach_codes[] = {
+static const struct icmperr_name unreach_codes[] = {
 	{ "net", 0 }, { "host", 1 }, { "protocol", 2 }, { "port", 3 }, { "needfrag", 4 },
 	{ "srcroutefail", 5 }, { NULL, 0 },
 };
-static const struct name redirect_codes[] = {
+static const struct icmperr_name redirect_codes[] = {
 	{ "net", 0 }, { "host", 1 }, { "tosnet", 2 }, { "toshost", 3 }, { NULL, 0 },
 };
-static const struct name timxceed_codes[] = { { "transit", 0 }, { "reassembly", 1 }, { NULL, 0 } };
-static const struct name paramprob_codes[] = {
+static const struct icmperr_name timxceed_codes[] = { { "transit", 0 }, { "reassembly", 1 }, { NULL, 0 } };
+static const struct icmperr_name paramprob_codes[] = {
 	{ "erroratptr", 0 }, { "missingopt", 1 }, { "length", 2 }, { NULL, 0 },
 };
-
-/* A name from the table, or a number from 0 to 255. */
-static bool lookup(const struct name *t, const char *s, unsigned *out)
-{
-	for (; t && t->name; t++)
-		if (strcmp(t->name, s) == 0) {
-			*out = t->value;
-			return true;
-		}
-	uint64_t v;
-	if (!cabo_parse_uint(s, &v) || v > 255)
-		return false;
-	*out = (unsigned)v;
-	return true;
-}
 
 static bool is_error_type(unsigned type)
 {
@@ -220,7 +200,7 @@ static bool is_error_type(unsigned type)
 		|| type == ICMP_TIMXCEED || type == ICMP_PARAMPROB;
 }
 
-static const struct name *code_names(unsigned type)
+static const struct icmperr_name *code_names(unsigned type)
 {
 	switch (type) {
 	case ICMP_UNREACH: return unreach_codes;
@@ -233,32 +213,18 @@ static const struct name *code_names(unsigned type)
 
 /* ---- Configuration */
 
+static bool parse_addr(const char *w, void *addr)
+{
+	return cabo_parse_ip4(w, addr);
+}
+
 /* BADADDRS: space-separated addresses, the whole list possibly quoted. */
 static bool parse_addrs(const char *s, struct icmperror *c)
 {
-	char *u = NULL, **w;
-	if ((s[0] == '"' || s[0] == '\'') && !(s = u = cabo_unquote(s)))
-		return false;
-	unsigned n = cabo_split_words(s, &w);
-	bool ok = true;
-	c->bad = n ? cabo_xcalloc(n, sizeof *c->bad) : NULL;
-	for (unsigned i = 0; i < n && ok; i++)
-		ok = cabo_parse_ip4(w[i], &c->bad[c->nbad++]);
-	cabo_free_strings(w, n);
-	free(u);
+	void *bad;
+	bool ok = icmperr_parse_addrs(s, sizeof *c->bad, parse_addr, &bad, &c->nbad);
+	c->bad = bad;
 	return ok;
-}
-
-static void bucket_reset(struct icmperror *c)
-{
-	if (!c->burst_set) {
-		uint64_t b = (uint64_t)c->rate;   /* rounded up, at least 1 */
-		if ((double)b < c->rate)
-			b++;
-		c->burst = b ? (double)b : 1;
-	}
-	c->tokens = c->burst;
-	c->bucket_started = false;
 }
 
 static int icmperror_configure(struct cabo_element *e, struct cabo_args *a)
@@ -282,11 +248,11 @@ static int icmperror_configure(struct cabo_element *e, struct cabo_args *a)
 	unsigned type = 0, code = 0;
 	if (r < 0)
 		;
-	else if (!lookup(type_names, type_s, &type))
+	else if (!icmperr_lookup(type_names, type_s, &type))
 		r = cabo_errh_error(a->errh, "TYPE: expected ICMP type (integer between 0 and 255 or name)");
 	else if (!is_error_type(type))
 		r = cabo_errh_error(a->errh, "ICMP type %u is not an error type", type);
-	else if (code_s && !lookup(code_names(type), code_s, &code))
+	else if (code_s && !icmperr_lookup(code_names(type), code_s, &code))
 		r = cabo_errh_error(a->errh, "CODE: expected ICMP code for type %u (integer between 0 and 255 or name)", type);
 	else if (bad && !parse_addrs(bad, c))
 		r = cabo_errh_error(a->errh, "BADADDRS: expected list of IP addresses");
@@ -294,10 +260,8 @@ static int icmperror_configure(struct cabo_element *e, struct cabo_args *a)
 		r = cabo_errh_error(a->errh, "MTU: must be between %d and 65535", MIN_MTU);
 	else if (pmtu > 65535)
 		r = cabo_errh_error(a->errh, "PMTU: must be between 0 and 65535");
-	else if (!(rate >= 0) || rate > 1e9)
-		r = cabo_errh_error(a->errh, "RATE: must be between 0 and 1000000000");
-	else if (have_burst && (burst < 1 || burst > 1000000000))
-		r = cabo_errh_error(a->errh, "BURST: must be between 1 and 1000000000");
+	else
+		r = icmperr_limit_configure(&c->limit, rate, have_burst, burst, a->errh);
 	free(type_s);
 	free(code_s);
 	free(bad);
@@ -308,11 +272,7 @@ static int icmperror_configure(struct cabo_element *e, struct cabo_args *a)
 	c->mtu = (uint32_t)mtu;
 	c->pmtu = (uint32_t)pmtu;
 	c->fix_anno = have_fix2 ? fix2 : fix;
-	c->rate = rate;
-	c->burst_set = have_burst;
-	c->burst = (double)burst;
 	c->id = 1;
-	bucket_reset(c);
 	return 0;
 }
 
@@ -386,25 +346,6 @@ static int check(const struct icmperror *c, const struct cabo_packet *p, const u
 	return -1;
 }
 
-/* Token bucket: true if one more error may go now. */
-static bool bucket_take(struct icmperror *c)
-{
-	if (c->rate <= 0)
-		return true;
-	int64_t now = cabo_element_now(&c->e);
-	if (c->bucket_started && now > c->last_ns)
-		c->tokens += (double)(now - c->last_ns) * c->rate / 1e9;
-	if (c->tokens > c->burst)
-		c->tokens = c->burst;
-	if (!c->bucket_started || now > c->last_ns)
-		c->last_ns = now;
-	c->bucket_started = true;
-	if (c->tokens < 1)
-		return false;
-	c->tokens -= 1;
-	return true;
-}
-
 /* ---- Building the error */
 
 static struct cabo_packet *make_error(struct icmperror *c, const struct cabo_packet *p,
@@ -464,20 +405,9 @@ static struct cabo_packet *icmperror_simple_action(struct cabo_element *e, struc
 	int reason = NO_HEADER;
 	if (h && (h[0] >> 4) == 4 && hlen >= IPH_MIN && hlen <= bytes_from(p, h))
 		reason = check(c, p, h, hlen);
-	if (reason < 0 && !bucket_take(c))
-		reason = RATE_LIMITED;
-	if (reason >= 0) {
-		cabo_element_drop(e, p, (unsigned)reason);
+	if (!icmperr_admit(e, &c->limit, p, reason, RATE_LIMITED))
 		return NULL;
-	}
-	struct cabo_packet *q = make_error(c, p, h, hlen);
-	if (!q) {
-		cabo_element_drop(e, p, NO_BUFFER);
-		return NULL;
-	}
-	c->count++;
-	cabo_packet_free(p);
-	return q;
+	return icmperr_answer(e, p, make_error(c, p, h, hlen), NO_BUFFER, &c->count);
 }
 
 /* ---- Handlers */
@@ -517,29 +447,17 @@ static int write_mtu(struct cabo_element *e, const char *value, const void *arg,
 	return 0;
 }
 
-static int read_rate(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
-{
-	cabo_strbuf_printf(out, "%g", ((struct icmperror *)e)->rate);
-	return 0;
-}
-
 static int write_rate(struct cabo_element *e, const char *value, const void *arg,
 		      struct cabo_errh *errh)
 {
-	struct icmperror *c = (struct icmperror *)e;
-	double v;
-	if (!cabo_parse_double(value, &v) || !(v >= 0) || v > 1e9)
-		return cabo_errh_error(errh, "expected rate between 0 and 1000000000");
-	c->rate = v;
-	bucket_reset(c);
-	return 0;
+	return icmperr_set_rate(&((struct icmperror *)e)->limit, value, errh);
 }
 
 static const struct cabo_handler icmperror_handlers[] = {
 	{ "src", read_src, write_src, NULL, 0 },
 	{ "mtu", cabo_read_u32_field, write_mtu, CABO_FIELD(struct icmperror, mtu), 0 },
 	{ "pmtu", cabo_read_u32_field, write_mtu, CABO_FIELD(struct icmperror, pmtu), 0 },
-	{ "rate", read_rate, write_rate, NULL, 0 },
+	{ "rate", icmperr_read_rate, write_rate, CABO_FIELD(struct icmperror, limit), 0 },
 	{ "count", cabo_read_u64_field, NULL, CABO_FIELD(struct icmperror, count), 0 },
 	{ NULL, NULL, NULL, NULL, 0 },
 };

@@ -104,6 +104,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../ip/icmperr.h"
 #include "element.h"
 #include "ip6hdr.h"
 
@@ -128,47 +129,27 @@ struct icmp6error {
 	uint32_t pmtu;
 	uint8_t (*bad)[IP6_ALEN];   /* BADADDRS */
 	unsigned nbad;
-	double rate, burst;         /* rate 0: no limit */
-	bool burst_set;
-	double tokens;
-	int64_t last_ns;
-	bool bucket_started;
+	struct icmperr_limit limit;
 	uint64_t count;
 };
 
 /* ---- Names */
 
-struct name { const char *name; unsigned value; };
-
-static const struct name type_names[] = {
+static const struct icmperr_name type_names[] = {
 	{ "unreachable", ICMP6_UNREACH }, { "packettoobig", ICMP6_PKTTOOBIG },
 	{ "timeexceeded", ICMP6_TIMXCEED }, { "parameterproblem", ICMP6_PARAMPROB },
 	{ "redirect", ND_REDIRECT }, { NULL, 0 },
 };
-static const struct name unreach_codes[] = {
+static const struct icmperr_name unreach_codes[] = {
 	{ "noroute", 0 }, { "adminprohibited", 1 }, { "beyondscope", 2 }, { "addr", 3 },
 	{ "port", 4 }, { "srcaddrfailed", 5 }, { "rejectroute", 6 }, { NULL, 0 },
 };
-static const struct name timxceed_codes[] = { { "transit", 0 }, { "reassembly", 1 }, { NULL, 0 } };
-static const struct name paramprob_codes[] = {
+static const struct icmperr_name timxceed_codes[] = { { "transit", 0 }, { "reassembly", 1 }, { NULL, 0 } };
+static const struct icmperr_name paramprob_codes[] = {
 	{ "header", 0 }, { "nextheader", 1 }, { "option", 2 }, { NULL, 0 },
 };
 
-static bool lookup(const struct name *t, const char *s, unsigned *out)
-{
-	for (; t && t->name; t++)
-		if (strcmp(t->name, s) == 0) {
-			*out = t->value;
-			return true;
-		}
-	uint64_t v;
-	if (!cabo_parse_uint(s, &v) || v > 255)
-		return false;
-	*out = (unsigned)v;
-	return true;
-}
-
-static const struct name *code_names(unsigned type)
+static const struct icmperr_name *code_names(unsigned type)
 {
 	switch (type) {
 	case ICMP6_UNREACH: return unreach_codes;
@@ -185,31 +166,17 @@ static bool is_error_type(unsigned type)
 
 /* ---- Configuration */
 
-static bool parse_addrs(const char *s, struct icmp6error *c)
+static bool parse_addr(const char *w, void *addr)
 {
-	char *u = NULL, **w;
-	if ((s[0] == '"' || s[0] == '\'') && !(s = u = cabo_unquote(s)))
-		return false;
-	unsigned n = cabo_split_words(s, &w);
-	bool ok = true;
-	c->bad = n ? cabo_xcalloc(n, IP6_ALEN) : NULL;
-	for (unsigned i = 0; i < n && ok; i++)
-		ok = cabo_parse_ip6(w[i], c->bad[c->nbad++]);
-	cabo_free_strings(w, n);
-	free(u);
-	return ok;
+	return cabo_parse_ip6(w, addr);
 }
 
-static void bucket_reset(struct icmp6error *c)
+static bool parse_addrs(const char *s, struct icmp6error *c)
 {
-	if (!c->burst_set) {
-		uint64_t b = (uint64_t)c->rate;
-		if ((double)b < c->rate)
-			b++;
-		c->burst = b ? (double)b : 1;
-	}
-	c->tokens = c->burst;
-	c->bucket_started = false;
+	void *bad;
+	bool ok = icmperr_parse_addrs(s, IP6_ALEN, parse_addr, &bad, &c->nbad);
+	c->bad = bad;
+	return ok;
 }
 
 static int icmp6error_configure(struct cabo_element *e, struct cabo_args *a)
@@ -231,20 +198,18 @@ static int icmp6error_configure(struct cabo_element *e, struct cabo_args *a)
 	unsigned type = 0, code = 0;
 	if (r < 0)
 		;
-	else if (!lookup(type_names, type_s, &type))
+	else if (!icmperr_lookup(type_names, type_s, &type))
 		r = cabo_errh_error(a->errh, "TYPE: expected ICMP6 type (integer between 0 and 255 or name)");
 	else if (!is_error_type(type) && type != ND_REDIRECT)
 		r = cabo_errh_error(a->errh, "ICMP6 type %u is not an error or redirect type", type);
-	else if (code_s && !lookup(code_names(type), code_s, &code))
+	else if (code_s && !icmperr_lookup(code_names(type), code_s, &code))
 		r = cabo_errh_error(a->errh, "CODE: expected ICMP6 code for type %u (integer between 0 and 255 or name)", type);
 	else if (bad && !parse_addrs(bad, c))
 		r = cabo_errh_error(a->errh, "BADADDRS: expected list of IPv6 addresses");
 	else if (pmtu < IP6_MIN_MTU || pmtu > UINT32_MAX)
 		r = cabo_errh_error(a->errh, "PMTU: must be between %d and %u", IP6_MIN_MTU, UINT32_MAX);
-	else if (!(rate >= 0) || rate > 1e9)
-		r = cabo_errh_error(a->errh, "RATE: must be between 0 and 1000000000");
-	else if (have_burst && (burst < 1 || burst > 1000000000))
-		r = cabo_errh_error(a->errh, "BURST: must be between 1 and 1000000000");
+	else
+		r = icmperr_limit_configure(&c->limit, rate, have_burst, burst, a->errh);
 	free(type_s);
 	free(code_s);
 	free(bad);
@@ -254,10 +219,6 @@ static int icmp6error_configure(struct cabo_element *e, struct cabo_args *a)
 	c->code = (uint8_t)code;
 	c->pmtu = (uint32_t)pmtu;
 	c->fix_anno = fix;
-	c->rate = rate;
-	c->burst_set = have_burst;
-	c->burst = (double)burst;
-	bucket_reset(c);
 	return 0;
 }
 
@@ -312,25 +273,6 @@ static int check(const struct icmp6error *c, const struct cabo_packet *p, const 
 	if (!valid_source(c, h + IP6H_SRC))
 		return BAD_SRC;
 	return -1;
-}
-
-/* Token bucket: true if one more error may go now. */
-static bool bucket_take(struct icmp6error *c)
-{
-	if (c->rate <= 0)
-		return true;
-	int64_t now = cabo_element_now(&c->e);
-	if (c->bucket_started && now > c->last_ns)
-		c->tokens += (double)(now - c->last_ns) * c->rate / 1e9;
-	if (c->tokens > c->burst)
-		c->tokens = c->burst;
-	if (!c->bucket_started || now > c->last_ns)
-		c->last_ns = now;
-	c->bucket_started = true;
-	if (c->tokens < 1)
-		return false;
-	c->tokens -= 1;
-	return true;
 }
 
 /* ---- Building the error */
@@ -390,20 +332,9 @@ static struct cabo_packet *icmp6error_simple_action(struct cabo_element *e, stru
 	const uint8_t *h = ip6_header(p);
 	uint32_t dlen = h ? ip6_datagram_len(p, h) : 0;
 	int reason = h ? check(c, p, h, dlen) : NO_HEADER;
-	if (reason < 0 && !bucket_take(c))
-		reason = RATE_LIMITED;
-	if (reason >= 0) {
-		cabo_element_drop(e, p, (unsigned)reason);
+	if (!icmperr_admit(e, &c->limit, p, reason, RATE_LIMITED))
 		return NULL;
-	}
-	struct cabo_packet *q = make_error(c, p, h, dlen);
-	if (!q) {
-		cabo_element_drop(e, p, NO_BUFFER);
-		return NULL;
-	}
-	c->count++;
-	cabo_packet_free(p);
-	return q;
+	return icmperr_answer(e, p, make_error(c, p, h, dlen), NO_BUFFER, &c->count);
 }
 
 /* ---- Handlers */
@@ -456,29 +387,18 @@ static int write_pmtu(struct cabo_element *e, const char *value, const void *arg
 	return 0;
 }
 
-static int read_rate(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
-{
-	cabo_strbuf_printf(out, "%g", ((struct icmp6error *)e)->rate);
-	return 0;
-}
-
 static int write_rate(struct cabo_element *e, const char *value, const void *arg,
 		      struct cabo_errh *errh)
 {
-	struct icmp6error *c = (struct icmp6error *)e;
 	char buf[64];
-	double v;
-	if (!trim(value, buf, sizeof buf) || !cabo_parse_double(buf, &v) || !(v >= 0) || v > 1e9)
-		return cabo_errh_error(errh, "expected rate between 0 and 1000000000");
-	c->rate = v;
-	bucket_reset(c);
-	return 0;
+	return icmperr_set_rate(&((struct icmp6error *)e)->limit,
+				trim(value, buf, sizeof buf) ? buf : NULL, errh);
 }
 
 static const struct cabo_handler icmp6error_handlers[] = {
 	{ "src", read_src, write_src, NULL, 0 },
 	{ "pmtu", cabo_read_u32_field, write_pmtu, CABO_FIELD(struct icmp6error, pmtu), 0 },
-	{ "rate", read_rate, write_rate, NULL, 0 },
+	{ "rate", icmperr_read_rate, write_rate, CABO_FIELD(struct icmp6error, limit), 0 },
 	{ "count", cabo_read_u64_field, NULL, CABO_FIELD(struct icmp6error, count), 0 },
 	{ NULL, NULL, NULL, NULL, 0 },
 };

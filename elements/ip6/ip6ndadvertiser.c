@@ -72,21 +72,17 @@
 #include <string.h>
 
 #include "../ethernet/etherhdr.h"
+#include "../ethernet/responder.h"
 #include "element.h"
 #include "ip6hdr.h"
+#include "ndframe.h"
 
 enum { ADVERT_LEN = ETHER_HLEN + IP6H_LEN + ND_LEN };
 
 struct entry {
+	uint8_t eth[ETHER_ALEN];     /* first, as responder.h wants */
 	uint8_t addr[IP6_ALEN];      /* masked to len */
 	unsigned len;
-	uint8_t eth[ETHER_ALEN];
-};
-
-struct ndadv {
-	struct cabo_element e;
-	struct entry *v;             /* lookup order: longer prefixes first */
-	unsigned n, cap;
 };
 
 enum { DROP_SHORT, DROP_NOT_SOLICIT, DROP_INVALID, DROP_BAD_CSUM, DROP_NO_ENTRY, DROP_NO_BUFFER };
@@ -96,131 +92,67 @@ static const char *const ndadv_drop_reasons[] = {
 	[DROP_NO_ENTRY] = "no matching entry", [DROP_NO_BUFFER] = "no buffer", NULL,
 };
 
-/* ---- The table */
-
-/* Inserts x before the first entry with a shorter prefix, so the first
- * match is the most specific; a prefix already present gets x's address. */
-static void table_insert(struct ndadv *nd, const struct entry *x)
-{
-	unsigned pos = nd->n;
-	for (unsigned i = 0; i < nd->n; i++) {
-		struct entry *y = &nd->v[i];
-		if (y->len == x->len && memcmp(y->addr, x->addr, IP6_ALEN) == 0) {
-			memcpy(y->eth, x->eth, ETHER_ALEN);
-			return;
-		}
-		if (pos == nd->n && y->len < x->len)
-			pos = i;
-	}
-	if (nd->n == nd->cap) {
-		nd->cap = nd->cap ? 2 * nd->cap : 8;
-		nd->v = cabo_xrealloc(nd->v, nd->cap * sizeof *nd->v);
-	}
-	memmove(nd->v + pos + 1, nd->v + pos, (nd->n - pos) * sizeof *nd->v);
-	nd->v[pos] = *x;
-	nd->n++;
-}
+/* ---- The table's prefixes */
 
 /* "ADDR" (a /128) or "ADDR/LEN". */
-static bool parse_prefix(const char *s, uint8_t *addr, unsigned *len)
+static bool parse_prefix(const char *word, void *entry)
 {
-	if (strchr(s, '/'))
-		return cabo_parse_ip6_prefix(s, addr, len);
-	*len = 128;
-	return cabo_parse_ip6(s, addr);
+	struct entry *x = entry;
+	bool ok;
+	if (strchr(word, '/')) {
+		ok = cabo_parse_ip6_prefix(word, x->addr, &x->len);
+	} else {
+		x->len = 128;
+		ok = cabo_parse_ip6(word, x->addr);
+	}
+	if (ok)
+		ip6_mask(x->addr, x->len);
+	return ok;
 }
 
-/* Parses one argument, `PREFIX... ETH', into *out.  Returns the number of
- * prefixes, or -1 with the reason in errh. */
-static int parse_arg(const char *arg, struct entry **out, const char *prefix,
-		     struct cabo_errh *errh)
+static bool same_prefix(const void *a, const void *b)
 {
-	char **words;
-	unsigned nw = cabo_split_words(arg, &words);
-	struct entry *v = cabo_xcalloc(nw ? nw : 1, sizeof *v);
-	int n = 0;
-	bool have_eth = false;
-	uint8_t eth[ETHER_ALEN];
-	const char *err = NULL;
-	for (unsigned i = 0; i < nw && !err; i++) {
-		if (parse_prefix(words[i], v[n].addr, &v[n].len)) {
-			ip6_mask(v[n].addr, v[n].len);
-			n++;
-		} else if (cabo_parse_ether(words[i], eth)) {
-			if (have_eth)
-				err = "more than one ETH";
-			have_eth = true;
-		} else {
-			err = "expected IP6/PREFIX ETH";
-		}
-	}
-	if (!err && n == 0)
-		err = "missing IP6/PREFIX";
-	if (!err && !have_eth)
-		err = "missing ETH";
-	cabo_free_strings(words, nw);
-	if (err) {
-		free(v);
-		return cabo_errh_error(errh, "%s%s", prefix, err);
-	}
-	for (int i = 0; i < n; i++)
-		memcpy(v[i].eth, eth, ETHER_ALEN);
-	*out = v;
-	return n;
+	const struct entry *x = a, *y = b;
+	return x->len == y->len && memcmp(x->addr, y->addr, IP6_ALEN) == 0;
 }
 
-static const struct entry *lookup(const struct ndadv *nd, const uint8_t *a)
+/* Longer prefixes first. */
+static bool precedes(const void *a, const void *b)
 {
+	const struct entry *x = a, *y = b;
+	return y->len < x->len;
+}
+
+static void format_prefix(struct cabo_strbuf *out, const void *entry)
+{
+	const struct entry *x = entry;
+	char a[40];
+	cabo_format_ip6(x->addr, a);
+	cabo_strbuf_printf(out, "%s/%u", a, x->len);
+}
+
+static const struct responder_family nd_family = {
+	.entry_size = sizeof(struct entry), .prefix_syntax = "IP6/PREFIX",
+	.parse_prefix = parse_prefix, .same_prefix = same_prefix, .precedes = precedes,
+	.format_prefix = format_prefix,
+};
+
+static const struct entry *lookup(const struct responder *nd, const uint8_t *a)
+{
+	const struct entry *v = nd->v;
 	for (unsigned i = 0; i < nd->n; i++)
-		if (ip6_prefix_match(a, nd->v[i].addr, nd->v[i].len))
-			return &nd->v[i];
+		if (ip6_prefix_match(a, v[i].addr, v[i].len))
+			return &v[i];
 	return NULL;
 }
-
-/* ---- Configuration */
 
 static int ndadv_configure(struct cabo_element *e, struct cabo_args *a)
 {
-	struct ndadv *nd = (struct ndadv *)e;
-	const char *const *args;
-	unsigned nargs = cabo_args_read_rest(a, &args);
-	if (cabo_args_complete(a) < 0)
-		return -1;
-	int r = 0;
-	for (unsigned i = 0; i < nargs; i++) {
-		char prefix[32];
-		snprintf(prefix, sizeof prefix, "argument %u: ", i);
-		struct entry *v;
-		int n = parse_arg(args[i], &v, prefix, a->errh);
-		if (n < 0) {
-			r = -1;
-			continue;
-		}
-		for (int j = 0; j < n; j++)
-			table_insert(nd, &v[j]);
-		free(v);
-	}
-	return r;
-}
-
-static void ndadv_cleanup(struct cabo_element *e)
-{
-	struct ndadv *nd = (struct ndadv *)e;
-	free(nd->v);
-	nd->v = NULL;
-	nd->n = nd->cap = 0;
+	((struct responder *)e)->family = &nd_family;
+	return responder_configure(e, a);
 }
 
 /* ---- Packets */
-
-static struct cabo_packet *reject(struct cabo_element *e, struct cabo_packet *p, unsigned reason)
-{
-	if (e->noutputs > 1)
-		cabo_output_push_one(e, 1, p);
-	else
-		cabo_element_drop(e, p, reason);
-	return NULL;
-}
 
 static bool is_solicited_node(const uint8_t *a)
 {
@@ -232,17 +164,16 @@ static bool is_solicited_node(const uint8_t *a)
  * Source Link-Layer Address option's address, or NULL. */
 static int check(const struct cabo_packet *p, const uint8_t **sllao)
 {
-	if (p->length < ETHER_HLEN + IP6H_LEN + ND_MSG_LEN)
-		return DROP_SHORT;
-	const uint8_t *eh = p->data, *ip = eh + ETHER_HLEN, *icmp = ip + IP6H_LEN;
-	if (ether_get16(eh + ETHER_TYPE) != ETHERTYPE_IP6 || (ip[0] >> 4) != 6
-	    || ip[IP6H_NXT] != IP6_NXT_ICMP6 || icmp[0] != ND_NEIGHBOR_SOLICIT)
-		return DROP_NOT_SOLICIT;
-	uint32_t plen = get16(ip + IP6H_PLEN);
-	if (plen < ND_MSG_LEN || plen > p->length - ETHER_HLEN - IP6H_LEN)
-		return DROP_INVALID;
-	if (ip6_upper_cksum(ip + IP6H_SRC, ip + IP6H_DST, IP6_NXT_ICMP6, icmp, plen) != 0)
-		return DROP_BAD_CSUM;
+	static const int reason[] = {
+		[ND_FRAME_OK] = -1, [ND_FRAME_SHORT] = DROP_SHORT,
+		[ND_FRAME_OTHER] = DROP_NOT_SOLICIT, [ND_FRAME_BAD_LEN] = DROP_INVALID,
+		[ND_FRAME_BAD_CSUM] = DROP_BAD_CSUM,
+	};
+	uint32_t plen;
+	enum nd_frame_check fc = nd_check_frame(p, ND_NEIGHBOR_SOLICIT, &plen);
+	if (fc != ND_FRAME_OK)
+		return reason[fc];
+	const uint8_t *ip = p->data + ETHER_HLEN, *icmp = ip + IP6H_LEN;
 	bool bad_opts;
 	const uint8_t *opt = nd_find_option(icmp + ND_MSG_LEN, plen - ND_MSG_LEN,
 					    ND_OPT_SOURCE_LLADDR, &bad_opts);
@@ -256,16 +187,16 @@ static int check(const struct cabo_packet *p, const uint8_t **sllao)
 
 static struct cabo_packet *ndadv_simple_action(struct cabo_element *e, struct cabo_packet *p)
 {
-	struct ndadv *nd = (struct ndadv *)e;
+	struct responder *nd = (struct responder *)e;
 	const uint8_t *sllao = NULL;
 	int reason = check(p, &sllao);
 	if (reason >= 0)
-		return reject(e, p, (unsigned)reason);
+		return responder_reject(e, p, (unsigned)reason);
 	const uint8_t *eh = p->data, *ip = eh + ETHER_HLEN, *icmp = ip + IP6H_LEN;
 	const uint8_t *target = icmp + ND_TARGET;
 	const struct entry *x = lookup(nd, target);
 	if (!x)
-		return reject(e, p, DROP_NO_ENTRY);
+		return responder_reject(e, p, DROP_NO_ENTRY);
 
 	struct cabo_packet *q = cabo_packet_alloc(cabo_element_pool(e), ADVERT_LEN);
 	if (!q) {
@@ -292,10 +223,7 @@ static struct cabo_packet *ndadv_simple_action(struct cabo_element *e, struct ca
 	memcpy(qicmp + ND_MSG_LEN + 2, x->eth, ETHER_ALEN);
 	put16(qicmp + ICMP6_SUM, ip6_upper_cksum(qip + IP6H_SRC, qip + IP6H_DST, IP6_NXT_ICMP6,
 						 qicmp, ND_LEN));
-	q->anno.timestamp_ns = p->anno.timestamp_ns;
-	q->anno.input_port = p->anno.input_port;
-	q->anno.vnode = p->anno.vnode;
-	set_vlan_tci_anno(q, vlan_tci_anno(p));
+	responder_copy_annos(q, p);
 	cabo_packet_set_mac_header(q, qe);
 	cabo_packet_set_network_header(q, qip);
 	cabo_packet_set_transport_header(q, qicmp);
@@ -303,69 +231,9 @@ static struct cabo_packet *ndadv_simple_action(struct cabo_element *e, struct ca
 	return q;
 }
 
-/* ---- Handlers */
-
-static void format_entry(struct cabo_strbuf *out, const struct entry *x)
-{
-	char a[40], m[18];
-	cabo_format_ip6(x->addr, a);
-	cabo_format_ether(x->eth, m);
-	cabo_strbuf_printf(out, "%s/%u %s\n", a, x->len, m);
-}
-
-static int read_table(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
-{
-	struct ndadv *nd = (struct ndadv *)e;
-	for (unsigned i = 0; i < nd->n; i++)
-		format_entry(out, &nd->v[i]);
-	return 0;
-}
-
-static int write_add(struct cabo_element *e, const char *value, const void *arg,
-		     struct cabo_errh *errh)
-{
-	struct ndadv *nd = (struct ndadv *)e;
-	struct entry *v;
-	int n = parse_arg(value, &v, "", errh);
-	if (n < 0)
-		return -1;
-	for (int i = 0; i < n; i++)
-		table_insert(nd, &v[i]);
-	free(v);
-	return 0;
-}
-
-static int write_remove(struct cabo_element *e, const char *value, const void *arg,
-			struct cabo_errh *errh)
-{
-	struct ndadv *nd = (struct ndadv *)e;
-	char buf[64];
-	uint8_t addr[IP6_ALEN];
-	unsigned len;
-	if (!ether_trim(value, buf, sizeof buf) || !parse_prefix(buf, addr, &len))
-		return cabo_errh_error(errh, "expected IP6/PREFIX");
-	ip6_mask(addr, len);
-	for (unsigned i = 0; i < nd->n; i++)
-		if (nd->v[i].len == len && memcmp(nd->v[i].addr, addr, IP6_ALEN) == 0) {
-			memmove(nd->v + i, nd->v + i + 1, (nd->n - i - 1) * sizeof *nd->v);
-			nd->n--;
-			return 0;
-		}
-	char a[40];
-	cabo_format_ip6(addr, a);
-	return cabo_errh_error(errh, "%s/%u not found", a, len);
-}
-
-static const struct cabo_handler ndadv_handlers[] = {
-	{ "table", read_table, NULL, NULL, 0 },
-	{ "add", NULL, write_add, NULL, 0 },
-	{ "remove", NULL, write_remove, NULL, 0 },
-	{ NULL, NULL, NULL, NULL, 0 },
-};
-
 CABO_ELEMENT_CLASS(ip6ndadvertiser_class) = {
 	.name = "IP6NDAdvertiser", .port_count = "1/1-2", .processing = "a/ah",
-	.size = sizeof(struct ndadv), .configure = ndadv_configure,
-	.cleanup = ndadv_cleanup, .simple_action = ndadv_simple_action,
-	.handlers = ndadv_handlers, .drop_reasons = ndadv_drop_reasons,
+	.size = sizeof(struct responder), .configure = ndadv_configure,
+	.cleanup = responder_cleanup, .simple_action = ndadv_simple_action,
+	.handlers = responder_handlers, .drop_reasons = ndadv_drop_reasons,
 };

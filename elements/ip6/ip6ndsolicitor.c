@@ -137,35 +137,15 @@
 #include <string.h>
 
 #include "../ethernet/etherhdr.h"
+#include "../ethernet/neighbors.h"
 #include "element.h"
 #include "ip6hdr.h"
+#include "ndframe.h"
 #include "task.h"
 
-enum {
-	SOLICIT_LEN = ETHER_HLEN + IP6H_LEN + ND_LEN,
-	OUT_MAX = 2 * CABO_BATCH_MAX,            /* each input packet emits at most 2 */
-	RELEASE_CHUNK = CABO_BATCH_MAX,
-};
+enum { SOLICIT_LEN = ETHER_HLEN + IP6H_LEN + ND_LEN };
 
 static const int64_t SEC = 1000000000;
-
-struct nd_entry {
-	uint8_t ip[IP6_ALEN];
-	uint8_t eth[ETHER_ALEN];
-	bool known;
-	uint8_t probes;              /* solicitations since the last confirmation */
-	int64_t live_ns;             /* last confirmation (known), or creation */
-	int64_t probed_ns;           /* last solicitation */
-	int32_t head, tail;          /* saved packets: slot indices, -1 for none */
-	uint32_t npackets;
-	struct nd_entry *hnext;      /* hash chain; free list link when unused */
-	struct nd_entry *aprev, *anext;   /* age list, oldest first */
-};
-
-struct slot {
-	struct cabo_packet *p;
-	int32_t next;
-};
 
 struct ndsol {
 	struct cabo_element e;
@@ -173,34 +153,14 @@ struct ndsol {
 	uint8_t my_ip[IP6_ALEN];
 	uint8_t my_en[ETHER_ALEN];
 	uint32_t capacity, entry_capacity, entry_packet_capacity;
-	int64_t timeout_ns, poll_timeout_ns, retrans_ns;
+	int64_t poll_timeout_ns, retrans_ns;
 	uint8_t max_solicit;
-	/* The table */
-	struct nd_entry **buckets;
-	uint32_t nbuckets;           /* a power of two */
-	struct nd_entry *age_head, *age_tail;
-	struct nd_entry *free_entries;
-	uint32_t entry_count, packet_count;
-	struct slot *slots;
-	uint32_t nslots;
-	int32_t free_slot;
+	/* The table (its TIMEOUT is nc.timeout_ns) */
+	struct nbr_cache nc;
 	struct cabo_timer timer;
 	bool timer_ready;
 	uint8_t (*pending)[IP6_ALEN];   /* timer: addresses to solicit */
 	uint32_t npending_cap;
-	/* Statistics */
-	uint64_t queries, responses, drops;
-};
-
-/* Packets leaving, in order, with their output port.  A solicitation is
- * pushed out before the next input packet is handled (`query' set), so that
- * an advertisement that comes straight back (an IP6NDAdvertiser wired to
- * input 1) resolves the address for the rest of the batch. */
-struct out {
-	unsigned n;
-	bool query;
-	struct cabo_packet *p[OUT_MAX];
-	uint8_t port[OUT_MAX];
 };
 
 enum {
@@ -219,68 +179,14 @@ static const char *const ndsol_drop_reasons[] = {
 	[DROP_UNWANTED] = "unwanted advertisement", NULL,
 };
 
-/* An IPv6 packet dropped: counted in `drops' and under its reason. */
-static void drop_ip(struct ndsol *nd, struct cabo_packet *p, unsigned reason)
+/* ---- Table */
+
+static inline struct nbr_entry *find(const struct ndsol *nd, const uint8_t *ip)
 {
-	nd->drops++;
-	cabo_element_drop(&nd->e, p, reason);
+	return nbr_find(&nd->nc, ip, IP6_ALEN);
 }
 
-/* ---- Output staging: packets are pushed once the table is consistent. */
-
-static void out_init(struct out *o)
-{
-	o->n = 0;
-	o->query = false;
-}
-
-static void out_flush(struct ndsol *nd, struct out *o)
-{
-	unsigned i = 0;
-	while (i < o->n) {
-		struct cabo_batch b;
-		cabo_batch_init(&b);
-		unsigned port = o->port[i];
-		while (i < o->n && o->port[i] == port && !cabo_batch_full(&b))
-			cabo_batch_add(&b, o->p[i++]);
-		cabo_output_push(&nd->e, port, &b);
-	}
-	out_init(o);
-}
-
-static void out_add(struct out *o, struct cabo_packet *p, unsigned port)
-{
-	o->p[o->n] = p;
-	o->port[o->n++] = (uint8_t)port;
-}
-
-/* ---- Table: hash, age list, saved packets */
-
-static inline uint32_t bucket_of(const struct ndsol *nd, const uint8_t *ip)
-{
-	uint32_t h = get32(ip) ^ get32(ip + 4) ^ get32(ip + 8) ^ get32(ip + 12);
-	return (h * 0x9E3779B1u) >> 7 & (nd->nbuckets - 1);
-}
-
-static struct nd_entry *find(const struct ndsol *nd, const uint8_t *ip)
-{
-	struct nd_entry *ae = nd->buckets[bucket_of(nd, ip)];
-	while (ae && memcmp(ae->ip, ip, IP6_ALEN) != 0)
-		ae = ae->hnext;
-	return ae;
-}
-
-static inline bool expired(const struct ndsol *nd, const struct nd_entry *ae, int64_t now)
-{
-	return nd->timeout_ns && ae->live_ns + nd->timeout_ns < now;
-}
-
-static inline bool known(const struct ndsol *nd, const struct nd_entry *ae, int64_t now)
-{
-	return ae->known && !expired(nd, ae, now);
-}
-
-static inline bool allow_probe(const struct ndsol *nd, const struct nd_entry *ae, int64_t now)
+static inline bool allow_probe(const struct ndsol *nd, const struct nbr_entry *ae, int64_t now)
 {
 	return now >= ae->probed_ns + nd->retrans_ns;
 }
@@ -293,137 +199,35 @@ static void schedule(struct ndsol *nd, int64_t when)
 		cabo_timer_schedule_at(&nd->timer, when);
 }
 
-static void mark_probe(struct ndsol *nd, struct nd_entry *ae, int64_t now)
+static void mark_probe(struct ndsol *nd, struct nbr_entry *ae, int64_t now)
 {
-	ae->probed_ns = now;
-	if (ae->probes < 255)
-		ae->probes++;
+	nbr_mark_probe(ae, now);
 	if (!ae->known)
 		schedule(nd, now + nd->retrans_ns);
 }
 
-static void age_unlink(struct ndsol *nd, struct nd_entry *ae)
-{
-	*(ae->aprev ? &ae->aprev->anext : &nd->age_head) = ae->anext;
-	*(ae->anext ? &ae->anext->aprev : &nd->age_tail) = ae->aprev;
-	ae->aprev = ae->anext = NULL;
-}
-
-static void age_append(struct ndsol *nd, struct nd_entry *ae)
-{
-	ae->anext = NULL;
-	ae->aprev = nd->age_tail;
-	*(ae->aprev ? &ae->aprev->anext : &nd->age_head) = ae;
-	nd->age_tail = ae;
-}
-
-static void rehash(struct ndsol *nd, uint32_t nbuckets)
-{
-	struct nd_entry **old = nd->buckets;
-	uint32_t nold = nd->nbuckets;
-	nd->buckets = cabo_xcalloc(nbuckets, sizeof *nd->buckets);
-	nd->nbuckets = nbuckets;
-	for (uint32_t i = 0; i < nold; i++)
-		for (struct nd_entry *ae = old[i], *next; ae; ae = next) {
-			next = ae->hnext;
-			uint32_t b = bucket_of(nd, ae->ip);
-			ae->hnext = nd->buckets[b];
-			nd->buckets[b] = ae;
-		}
-	free(old);
-}
-
-static int32_t slot_take(struct ndsol *nd)
-{
-	if (nd->free_slot < 0) {
-		uint32_t n = nd->nslots ? 2 * nd->nslots : 64;
-		nd->slots = cabo_xrealloc(nd->slots, n * sizeof *nd->slots);
-		for (uint32_t i = n; i-- > nd->nslots;) {
-			nd->slots[i].p = NULL;
-			nd->slots[i].next = nd->free_slot;
-			nd->free_slot = (int32_t)i;
-		}
-		nd->nslots = n;
-	}
-	int32_t s = nd->free_slot;
-	nd->free_slot = nd->slots[s].next;
-	return s;
-}
-
-/* Removes and returns the oldest saved packet of ae. */
-static struct cabo_packet *pop_packet(struct ndsol *nd, struct nd_entry *ae)
-{
-	int32_t s = ae->head;
-	struct cabo_packet *p = nd->slots[s].p;
-	ae->head = nd->slots[s].next;
-	if (ae->head < 0)
-		ae->tail = -1;
-	nd->slots[s].p = NULL;
-	nd->slots[s].next = nd->free_slot;
-	nd->free_slot = s;
-	ae->npackets--;
-	nd->packet_count--;
-	return p;
-}
-
-static void delete_entry(struct ndsol *nd, struct nd_entry *ae, unsigned reason)
-{
-	while (ae->head >= 0)
-		drop_ip(nd, pop_packet(nd, ae), reason);
-	struct nd_entry **pp = &nd->buckets[bucket_of(nd, ae->ip)];
-	while (*pp != ae)
-		pp = &(*pp)->hnext;
-	*pp = ae->hnext;
-	age_unlink(nd, ae);
-	nd->entry_count--;
-	ae->hnext = nd->free_entries;
-	nd->free_entries = ae;
-}
-
 /* The entry for ip, created (unknown, at the tail of the age list) if need
  * be; the oldest entry goes when ENTRY_CAPACITY is exceeded. */
-static struct nd_entry *ensure(struct ndsol *nd, const uint8_t *ip, int64_t now)
+static struct nbr_entry *ensure(struct ndsol *nd, const uint8_t *ip, int64_t now)
 {
-	struct nd_entry *ae = find(nd, ip);
+	struct nbr_entry *ae = find(nd, ip);
 	if (ae)
 		return ae;
-	if (nd->entry_capacity && nd->entry_count >= nd->entry_capacity && nd->age_head)
-		delete_entry(nd, nd->age_head, DROP_EVICTED);
-	nd->entry_count++;
-	if (nd->entry_count > 2 * nd->nbuckets)
-		rehash(nd, 4 * nd->nbuckets);
-	ae = nd->free_entries;
-	if (ae)
-		nd->free_entries = ae->hnext;
-	else
-		ae = cabo_xmalloc(sizeof *ae);
-	memset(ae, 0, sizeof *ae);
-	memcpy(ae->ip, ip, IP6_ALEN);
+	if (nd->entry_capacity && nd->nc.entry_count >= nd->entry_capacity && nd->nc.age_head)
+		nbr_delete(&nd->nc, nd->nc.age_head, DROP_EVICTED);
+	ae = nbr_add(&nd->nc, ip);
 	ae->live_ns = now;
 	ae->probed_ns = now - nd->retrans_ns;
-	ae->head = ae->tail = -1;
-	uint32_t b = bucket_of(nd, ip);
-	ae->hnext = nd->buckets[b];
-	nd->buckets[b] = ae;
-	age_append(nd, ae);
 	return ae;
 }
 
 /* Records that ip is at eth and confirmed now (an advertisement or
  * `insert'). */
-static void confirm(struct ndsol *nd, struct nd_entry *ae, const uint8_t *eth, int64_t now)
+static void confirm(struct ndsol *nd, struct nbr_entry *ae, const uint8_t *eth, int64_t now)
 {
-	memcpy(ae->eth, eth, ETHER_ALEN);
-	ae->known = true;
-	ae->live_ns = now;
-	ae->probes = 0;
-	ae->probed_ns = now - nd->retrans_ns;
-	if (ae != nd->age_tail) {
-		age_unlink(nd, ae);
-		age_append(nd, ae);
-	}
-	if (nd->timeout_ns)
-		schedule(nd, now + nd->timeout_ns + 1);
+	nbr_confirm(&nd->nc, ae, eth, now, now - nd->retrans_ns);
+	if (nd->nc.timeout_ns)
+		schedule(nd, now + nd->nc.timeout_ns + 1);
 }
 
 /* ---- Solicitations (RFC 4861 4.3) */
@@ -431,7 +235,7 @@ static void confirm(struct ndsol *nd, struct nd_entry *ae, const uint8_t *eth, i
 /* Stages a Neighbor Solicitation for target: to its solicited-node
  * multicast address, or (dst_eth set) straight to it. */
 static void send_solicit(struct ndsol *nd, const uint8_t *target, const uint8_t *dst_eth,
-			 const struct cabo_packet *cause, struct out *o)
+			 const struct cabo_packet *cause, struct nbr_out *o)
 {
 	struct cabo_packet *q = cabo_packet_alloc(cabo_element_pool(&nd->e), SOLICIT_LEN);
 	if (!q)
@@ -471,46 +275,36 @@ static void send_solicit(struct ndsol *nd, const uint8_t *target, const uint8_t 
 	cabo_packet_set_mac_header(q, eh);
 	cabo_packet_set_network_header(q, ip);
 	cabo_packet_set_transport_header(q, icmp);
-	nd->queries++;
-	out_add(o, q, nd->e.noutputs - 1);
-	o->query = true;
+	nbr_out_query(&nd->nc, o, q);
 }
 
 /* ---- IPv6 packets */
 
 /* Saves p (its Ethernet header in place) for ae's address; p is consumed. */
-static void save_packet(struct ndsol *nd, struct nd_entry *ae, struct cabo_packet *p)
+static void save_packet(struct ndsol *nd, struct nbr_entry *ae, struct cabo_packet *p)
 {
+	struct nbr_cache *c = &nd->nc;
 	if (nd->entry_packet_capacity && ae->npackets >= nd->entry_packet_capacity)
-		drop_ip(nd, pop_packet(nd, ae), DROP_ENTRY_FULL);
-	if (nd->capacity && nd->packet_count >= nd->capacity) {
-		struct nd_entry *old = nd->age_head;
+		nbr_drop(c, nbr_pop(c, ae), DROP_ENTRY_FULL);
+	if (nd->capacity && c->packet_count >= nd->capacity) {
+		struct nbr_entry *old = c->age_head;
 		while (old && old->head < 0)
 			old = old->anext;
 		if (old)
-			drop_ip(nd, pop_packet(nd, old), DROP_QUEUE_FULL);
+			nbr_drop(c, nbr_pop(c, old), DROP_QUEUE_FULL);
 	}
-	int32_t s = slot_take(nd);
-	nd->slots[s].p = p;
-	nd->slots[s].next = -1;
-	if (ae->tail >= 0)
-		nd->slots[ae->tail].next = s;
-	else
-		ae->head = s;
-	ae->tail = s;
-	ae->npackets++;
-	nd->packet_count++;
+	nbr_save(c, ae, p);
 }
 
 /* Sends p on, saves it, or drops it.  `has_header': p is a saved packet
  * whose Ethernet header is already in place. */
 static void handle_ip(struct ndsol *nd, struct cabo_packet *p, bool has_header, int64_t now,
-		      struct out *o)
+		      struct nbr_out *o)
 {
 	if (!has_header) {
 		p = cabo_packet_push(p, ETHER_HLEN);
 		if (!p) {
-			nd->drops++;
+			nd->nc.drops++;
 			cabo_element_count_drop(&nd->e, DROP_NO_BUFFER);
 			return;
 		}
@@ -522,11 +316,11 @@ static void handle_ip(struct ndsol *nd, struct cabo_packet *p, bool has_header, 
 	if (ip6_is_multicast(dst)) {
 		ip6_multicast_ether(dst, eh + ETHER_DST);
 	} else if (ip6_is_unspecified(dst)) {
-		drop_ip(nd, p, DROP_ZERO_DST);
+		nbr_drop(&nd->nc, p, DROP_ZERO_DST);
 		return;
 	} else {
-		struct nd_entry *ae = find(nd, dst);
-		if (!ae || !known(nd, ae, now)) {
+		struct nbr_entry *ae = find(nd, dst);
+		if (!ae || !nbr_known(&nd->nc, ae, now)) {
 			if (!ae) {
 				ae = ensure(nd, dst, now);
 			} else if (ae->known) {
@@ -547,34 +341,31 @@ static void handle_ip(struct ndsol *nd, struct cabo_packet *p, bool has_header, 
 		if (nd->poll_timeout_ns && now >= ae->live_ns + nd->poll_timeout_ns
 		    && allow_probe(nd, ae, now)) {
 			mark_probe(nd, ae, now);
-			send_solicit(nd, ae->ip, ae->eth, p, o);
+			send_solicit(nd, ae->addr, ae->eth, p, o);
 		}
 	}
 	/* Our address goes in last, in case ETH changed while it waited. */
 	memcpy(eh + ETHER_SRC, nd->my_en, ETHER_ALEN);
-	out_add(o, p, 0);
+	nbr_out_add(o, p, 0);
 }
 
 /* Sends the packets saved for ip, now known, a chunk at a time: pushing
  * them may come back into this element, so the entry is looked up again
  * after each chunk. */
-static void release(struct ndsol *nd, const uint8_t *ip_in, struct out *o)
+static void release(struct ndsol *nd, const uint8_t *ip_in, struct nbr_out *o)
 {
 	uint8_t ip[IP6_ALEN];
 	memcpy(ip, ip_in, IP6_ALEN);
-	out_flush(nd, o);
+	nbr_out_flush(&nd->nc, o);
 	for (;;) {
 		int64_t now = cabo_element_now(&nd->e);
-		struct nd_entry *ae = find(nd, ip);
-		if (!ae || !ae->npackets || !known(nd, ae, now))
+		struct cabo_packet *chunk[NBR_CHUNK];
+		unsigned n = nbr_take_known(&nd->nc, ip, now, chunk);
+		if (!n)
 			return;
-		struct cabo_packet *chunk[RELEASE_CHUNK];
-		unsigned n = 0;
-		while (n < RELEASE_CHUNK && ae->head >= 0)
-			chunk[n++] = pop_packet(nd, ae);
 		for (unsigned i = 0; i < n; i++)
 			handle_ip(nd, chunk[i], true, now, o);
-		out_flush(nd, o);
+		nbr_out_flush(&nd->nc, o);
 	}
 }
 
@@ -583,17 +374,16 @@ static void release(struct ndsol *nd, const uint8_t *ip_in, struct out *o)
 /* Returns -1 for a valid advertisement, else the drop reason. */
 static int check_advert(const struct cabo_packet *p)
 {
-	if (p->length < ETHER_HLEN + IP6H_LEN + ND_MSG_LEN)
-		return DROP_NOT_ADVERT;
-	const uint8_t *eh = p->data, *ip = eh + ETHER_HLEN, *icmp = ip + IP6H_LEN;
-	if (ether_get16(eh + ETHER_TYPE) != ETHERTYPE_IP6 || (ip[0] >> 4) != 6
-	    || ip[IP6H_NXT] != IP6_NXT_ICMP6 || icmp[0] != ND_NEIGHBOR_ADVERT)
-		return DROP_NOT_ADVERT;
-	uint32_t plen = get16(ip + IP6H_PLEN);
-	if (plen < ND_MSG_LEN || plen > p->length - ETHER_HLEN - IP6H_LEN)
-		return DROP_INVALID;
-	if (ip6_upper_cksum(ip + IP6H_SRC, ip + IP6H_DST, IP6_NXT_ICMP6, icmp, plen) != 0)
-		return DROP_BAD_CSUM;
+	static const int reason[] = {
+		[ND_FRAME_OK] = -1, [ND_FRAME_SHORT] = DROP_NOT_ADVERT,
+		[ND_FRAME_OTHER] = DROP_NOT_ADVERT, [ND_FRAME_BAD_LEN] = DROP_INVALID,
+		[ND_FRAME_BAD_CSUM] = DROP_BAD_CSUM,
+	};
+	uint32_t plen;
+	enum nd_frame_check fc = nd_check_frame(p, ND_NEIGHBOR_ADVERT, &plen);
+	if (fc != ND_FRAME_OK)
+		return reason[fc];
+	const uint8_t *ip = p->data + ETHER_HLEN, *icmp = ip + IP6H_LEN;
 	bool bad_opts;
 	nd_find_option(icmp + ND_MSG_LEN, plen - ND_MSG_LEN, ND_OPT_TARGET_LLADDR, &bad_opts);
 	if (ip[IP6H_HLIM] != ND_HOP_LIMIT || icmp[1] != 0 || ip6_is_multicast(icmp + ND_TARGET)
@@ -602,14 +392,15 @@ static int check_advert(const struct cabo_packet *p)
 	return -1;
 }
 
-static void handle_advert(struct ndsol *nd, struct cabo_packet *p, int64_t now, struct out *o)
+static void handle_advert(struct ndsol *nd, struct cabo_packet *p, int64_t now,
+			  struct nbr_out *o)
 {
 	int reason = check_advert(p);
 	if (reason >= 0) {
 		cabo_element_drop(&nd->e, p, (unsigned)reason);
 		return;
 	}
-	nd->responses++;
+	nd->nc.responses++;
 	const uint8_t *ip = p->data + ETHER_HLEN, *icmp = ip + IP6H_LEN;
 	uint32_t plen = get16(ip + IP6H_PLEN);
 	bool bad_opts;
@@ -617,12 +408,12 @@ static void handle_advert(struct ndsol *nd, struct cabo_packet *p, int64_t now, 
 					    ND_OPT_TARGET_LLADDR, &bad_opts);
 	const uint8_t *eth = opt && opt[1] == 1 ? opt + 2 : NULL;
 	uint8_t flags = icmp[4];
-	struct nd_entry *ae = find(nd, icmp + ND_TARGET);
+	struct nbr_entry *ae = find(nd, icmp + ND_TARGET);
 	if (!ae) {
 		cabo_element_drop(&nd->e, p, DROP_UNWANTED);
 		return;
 	}
-	if (!known(nd, ae, now)) {
+	if (!nbr_known(&nd->nc, ae, now)) {
 		if (!eth) {
 			cabo_element_drop(&nd->e, p, DROP_NO_LLADDR);
 			return;
@@ -645,20 +436,20 @@ static void ndsol_push(struct cabo_element *e, unsigned port, struct cabo_batch 
 {
 	struct ndsol *nd = (struct ndsol *)e;
 	int64_t now = cabo_element_now(e);
-	struct out o;
-	out_init(&o);
+	struct nbr_out o;
+	nbr_out_init(&o);
 	for (unsigned i = 0; i < b->count; i++) {
 		if (port == 0)
 			handle_ip(nd, b->p[i], false, now, &o);
 		else
 			handle_advert(nd, b->p[i], now, &o);
 		if (o.query) {
-			out_flush(nd, &o);
+			nbr_out_flush(&nd->nc, &o);
 			now = cabo_element_now(e);
 		}
 	}
 	b->count = 0;
-	out_flush(nd, &o);
+	nbr_out_flush(&nd->nc, &o);
 }
 
 /* ---- The timer: retransmissions, failures, expiry */
@@ -668,27 +459,28 @@ static void timer_hook(struct cabo_timer *t)
 	struct ndsol *nd = t->arg;
 	int64_t now = cabo_element_now(&nd->e), next = INT64_MAX;
 	uint32_t npending = 0;
-	for (struct nd_entry *ae = nd->age_head, *anext; ae; ae = anext) {
+	struct nbr_cache *c = &nd->nc;
+	for (struct nbr_entry *ae = c->age_head, *anext; ae; ae = anext) {
 		anext = ae->anext;
 		if (ae->known) {
-			if (expired(nd, ae, now)) {
-				delete_entry(nd, ae, DROP_EXPIRED);
+			if (nbr_expired(c, ae, now)) {
+				nbr_delete(c, ae, DROP_EXPIRED);
 				continue;
 			}
-			if (nd->timeout_ns && ae->live_ns + nd->timeout_ns + 1 < next)
-				next = ae->live_ns + nd->timeout_ns + 1;
+			if (c->timeout_ns && ae->live_ns + c->timeout_ns + 1 < next)
+				next = ae->live_ns + c->timeout_ns + 1;
 			continue;
 		}
 		if (allow_probe(nd, ae, now)) {
 			if (ae->probes >= nd->max_solicit) {
-				delete_entry(nd, ae, DROP_FAILED);
+				nbr_delete(c, ae, DROP_FAILED);
 				continue;
 			}
 			if (npending == nd->npending_cap) {
 				nd->npending_cap = nd->npending_cap ? 2 * nd->npending_cap : 16;
 				nd->pending = cabo_xrealloc(nd->pending, nd->npending_cap * IP6_ALEN);
 			}
-			memcpy(nd->pending[npending++], ae->ip, IP6_ALEN);
+			memcpy(nd->pending[npending++], ae->addr, IP6_ALEN);
 			ae->probed_ns = now;
 			ae->probes++;
 		}
@@ -699,11 +491,11 @@ static void timer_hook(struct cabo_timer *t)
 		cabo_timer_schedule_at(&nd->timer, next);
 	/* Solicitations go out after the walk: an answer may come straight
 	 * back and change the table. */
-	struct out o;
-	out_init(&o);
+	struct nbr_out o;
+	nbr_out_init(&o);
 	for (uint32_t i = 0; i < npending; i++) {
 		send_solicit(nd, nd->pending[i], NULL, NULL, &o);
-		out_flush(nd, &o);
+		nbr_out_flush(c, &o);
 	}
 }
 
@@ -713,7 +505,7 @@ static int ndsol_configure(struct cabo_element *e, struct cabo_args *a)
 {
 	struct ndsol *nd = (struct ndsol *)e;
 	uint64_t capacity = 2048, entry_capacity = 0, entry_packet_capacity = 0, max_solicit = 3;
-	nd->timeout_ns = 120 * SEC;
+	nd->nc.timeout_ns = 120 * SEC;
 	nd->poll_timeout_ns = 60 * SEC;
 	nd->retrans_ns = SEC;
 	cabo_args_read_ip6(a, "IP", CABO_ARG_MP, nd->my_ip);
@@ -721,7 +513,7 @@ static int ndsol_configure(struct cabo_element *e, struct cabo_args *a)
 	cabo_args_read_uint(a, "CAPACITY", 0, &capacity);
 	cabo_args_read_uint(a, "ENTRY_CAPACITY", 0, &entry_capacity);
 	cabo_args_read_uint(a, "ENTRY_PACKET_CAPACITY", 0, &entry_packet_capacity);
-	cabo_args_read_time(a, "TIMEOUT", 0, &nd->timeout_ns);
+	cabo_args_read_time(a, "TIMEOUT", 0, &nd->nc.timeout_ns);
 	cabo_args_read_time(a, "POLL_TIMEOUT", 0, &nd->poll_timeout_ns);
 	cabo_args_read_time(a, "RETRANS_TIMER", 0, &nd->retrans_ns);
 	cabo_args_read_uint(a, "MAX_MULTICAST_SOLICIT", 0, &max_solicit);
@@ -730,9 +522,9 @@ static int ndsol_configure(struct cabo_element *e, struct cabo_args *a)
 	if (capacity > UINT32_MAX || entry_capacity > UINT32_MAX
 	    || entry_packet_capacity > UINT32_MAX)
 		return cabo_errh_error(a->errh, "capacities must be at most %u", UINT32_MAX);
-	if (nd->timeout_ns < 0 || nd->poll_timeout_ns < 0)
+	if (nd->nc.timeout_ns < 0 || nd->poll_timeout_ns < 0)
 		return cabo_errh_error(a->errh, "%s: must not be negative",
-				       nd->timeout_ns < 0 ? "TIMEOUT" : "POLL_TIMEOUT");
+				       nd->nc.timeout_ns < 0 ? "TIMEOUT" : "POLL_TIMEOUT");
 	if (nd->retrans_ns <= 0)
 		return cabo_errh_error(a->errh, "RETRANS_TIMER: must be more than 0");
 	if (max_solicit < 1 || max_solicit > 255)
@@ -747,9 +539,7 @@ static int ndsol_configure(struct cabo_element *e, struct cabo_args *a)
 static int ndsol_initialize(struct cabo_element *e, struct cabo_errh *errh)
 {
 	struct ndsol *nd = (struct ndsol *)e;
-	nd->nbuckets = 64;
-	nd->buckets = cabo_xcalloc(nd->nbuckets, sizeof *nd->buckets);
-	nd->free_slot = -1;
+	nbr_cache_init(&nd->nc, e, IP6_ALEN);
 	cabo_timer_init(&nd->timer, e, timer_hook, nd);
 	nd->timer_ready = true;
 	return 0;
@@ -758,31 +548,14 @@ static int ndsol_initialize(struct cabo_element *e, struct cabo_errh *errh)
 static void ndsol_cleanup(struct cabo_element *e)
 {
 	struct ndsol *nd = (struct ndsol *)e;
-	if (nd->buckets) {
-		while (nd->age_head) {
-			struct nd_entry *ae = nd->age_head;
-			while (ae->head >= 0)
-				cabo_packet_free(pop_packet(nd, ae));
-			delete_entry(nd, ae, DROP_DELETED);
-		}
-		while (nd->free_entries) {
-			struct nd_entry *ae = nd->free_entries;
-			nd->free_entries = ae->hnext;
-			free(ae);
-		}
-	}
-	free(nd->buckets);
-	free(nd->slots);
+	nbr_cache_destroy(&nd->nc);
 	free(nd->pending);
-	nd->buckets = NULL;
-	nd->slots = NULL;
 	nd->pending = NULL;
 }
 
 /* ---- Handlers */
 
-enum { H_TABLE, H_STATS, H_QUERIES, H_RESPONSES, H_DROPS, H_COUNT, H_LENGTH,
-       H_INSERT, H_DELETE, H_CLEAR };
+enum { H_TABLE = NBR_H_NEXT, H_STATS, H_INSERT, H_DELETE, H_CLEAR };
 
 static int read_handler(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
 {
@@ -791,32 +564,19 @@ static int read_handler(struct cabo_element *e, const void *arg, struct cabo_str
 	switch ((intptr_t)arg) {
 	case H_TABLE: {
 		int64_t now = cabo_element_now(e);
-		for (struct nd_entry *ae = nd->age_head; ae; ae = ae->anext) {
-			cabo_format_ip6(ae->ip, a);
+		for (struct nbr_entry *ae = nd->nc.age_head; ae; ae = ae->anext) {
+			cabo_format_ip6(ae->addr, a);
 			cabo_format_ether(ae->eth, m);
-			cabo_strbuf_printf(out, "%s %d %s\n", a, known(nd, ae, now), m);
+			cabo_strbuf_printf(out, "%s %d %s\n", a, nbr_known(&nd->nc, ae, now), m);
 		}
 		break;
 	}
 	case H_STATS:
 		cabo_strbuf_printf(out, "%llu packets killed\n%llu ND Solicitation Message sent\n",
-				   (unsigned long long)nd->drops, (unsigned long long)nd->queries);
+				   (unsigned long long)nd->nc.drops, (unsigned long long)nd->nc.queries);
 		break;
-	case H_QUERIES:
-		cabo_strbuf_printf(out, "%llu", (unsigned long long)nd->queries);
-		break;
-	case H_RESPONSES:
-		cabo_strbuf_printf(out, "%llu", (unsigned long long)nd->responses);
-		break;
-	case H_DROPS:
-		cabo_strbuf_printf(out, "%llu", (unsigned long long)nd->drops);
-		break;
-	case H_COUNT:
-		cabo_strbuf_printf(out, "%u", nd->entry_count);
-		break;
-	case H_LENGTH:
-		cabo_strbuf_printf(out, "%u", nd->packet_count);
-		break;
+	default:
+		nbr_read_counter(&nd->nc, (int)(intptr_t)arg, out);
 	}
 	return 0;
 }
@@ -838,8 +598,8 @@ static int write_handler(struct cabo_element *e, const char *value, const void *
 		cabo_free_strings(w, nw);
 		if (!ok)
 			return cabo_errh_error(errh, "expected 'IP6 ETH'");
-		struct out o;
-		out_init(&o);
+		struct nbr_out o;
+		nbr_out_init(&o);
 		int64_t now = cabo_element_now(e);
 		confirm(nd, ensure(nd, ip, now), eth, now);
 		release(nd, ip, &o);
@@ -848,15 +608,13 @@ static int write_handler(struct cabo_element *e, const char *value, const void *
 	case H_DELETE: {
 		if (!fits || !cabo_parse_ip6(buf, ip))
 			return cabo_errh_error(errh, "expected IPv6 address");
-		struct nd_entry *ae = find(nd, ip);
+		struct nbr_entry *ae = find(nd, ip);
 		if (ae)
-			delete_entry(nd, ae, DROP_DELETED);
+			nbr_delete(&nd->nc, ae, DROP_DELETED);
 		return 0;
 	}
 	case H_CLEAR:
-		while (nd->age_head)
-			delete_entry(nd, nd->age_head, DROP_DELETED);
-		nd->queries = nd->responses = nd->drops = 0;
+		nbr_clear(&nd->nc, DROP_DELETED);
 		return 0;
 	}
 	return 0;
@@ -865,11 +623,11 @@ static int write_handler(struct cabo_element *e, const char *value, const void *
 static const struct cabo_handler ndsol_handlers[] = {
 	{ "table", read_handler, NULL, (const void *)H_TABLE, 0 },
 	{ "stats", read_handler, NULL, (const void *)H_STATS, 0 },
-	{ "queries", read_handler, NULL, (const void *)H_QUERIES, 0 },
-	{ "responses", read_handler, NULL, (const void *)H_RESPONSES, 0 },
-	{ "drops", read_handler, NULL, (const void *)H_DROPS, 0 },
-	{ "count", read_handler, NULL, (const void *)H_COUNT, 0 },
-	{ "length", read_handler, NULL, (const void *)H_LENGTH, 0 },
+	{ "queries", read_handler, NULL, (const void *)NBR_H_QUERIES, 0 },
+	{ "responses", read_handler, NULL, (const void *)NBR_H_RESPONSES, 0 },
+	{ "drops", read_handler, NULL, (const void *)NBR_H_DROPS, 0 },
+	{ "count", read_handler, NULL, (const void *)NBR_H_COUNT, 0 },
+	{ "length", read_handler, NULL, (const void *)NBR_H_LENGTH, 0 },
 	{ "insert", NULL, write_handler, (const void *)H_INSERT, 0 },
 	{ "delete", NULL, write_handler, (const void *)H_DELETE, 0 },
 	{ "clear", NULL, write_handler, (const void *)H_CLEAR, CABO_HANDLER_BUTTON },

@@ -13,40 +13,13 @@
  * never the readers'). */
 enum { RECLAIM_BATCH = 4096 };
 
-/* A route file's bad lines are all counted; this many are shown. */
-enum { MAX_FILE_ERRORS = 100 };
-
-static const char route_syntax[] = "ADDR/LEN [GATEWAY] OUTPUT";
-
 /* ======================================================================
  * Routes: Click's syntax
  * ====================================================================== */
 
-/* Next whitespace-separated word of *s into buf; a word too long for buf
- * comes back as "?" (valid nowhere).  False at the end of s. */
-static bool next_word(const char **s, char *buf, size_t size)
+static bool parse_gw(const char *w, void *gw)
 {
-	const char *p = *s + strspn(*s, " \t\r\n");
-	size_t n = strcspn(p, " \t\r\n");
-	*s = p + n;
-	if (!n)
-		return false;
-	if (n >= size) {
-		strcpy(buf, "?");
-		return true;
-	}
-	memcpy(buf, p, n);
-	buf[n] = 0;
-	return true;
-}
-
-static bool parse_port(const char *w, int32_t *port)
-{
-	int64_t v;
-	if (!cabo_parse_int(w, &v) || v < 0 || v > INT32_MAX)
-		return false;
-	*port = (int32_t)v;
-	return true;
+	return cabo_parse_ip6(w, gw);
 }
 
 bool cabo_ip6route_parse(const char *s, bool for_remove, struct cabo_ip6route *out)
@@ -56,25 +29,13 @@ bool cabo_ip6route_parse(const char *s, bool for_remove, struct cabo_ip6route *o
 	memset(&r, 0, sizeof r);
 	r.port = -1;
 	unsigned len = 128;
-	if (!next_word(&s, w, sizeof w))
+	if (!cabo_routectl_next_word(&s, w, sizeof w))
 		return false;
 	if (strchr(w, '/') ? !cabo_parse_ip6_prefix(w, r.addr, &len) : !cabo_parse_ip6(w, r.addr))
 		return false;
 	cabo_ip6_bytes(cabo_ip6_key(r.addr) & cabo_ip6_mask(len), r.addr);
 	r.len = (uint8_t)len;
-
-	if (!next_word(&s, w, sizeof w))
-		goto done;                      /* `ADDR/LEN` alone: remove only */
-	if (strcmp(w, "-") == 0 || cabo_parse_ip6(w, r.gw)) {
-		if (!next_word(&s, w, sizeof w))
-			goto done;
-	}
-	if (!parse_port(w, &r.port) || next_word(&s, w, sizeof w))
-		return false;
-	*out = r;
-	return true;
-done:
-	if (!for_remove)
+	if (!cabo_routectl_parse_nexthop(s, for_remove, w, sizeof w, parse_gw, r.gw, &r.port))
 		return false;
 	*out = r;
 	return true;
@@ -458,59 +419,62 @@ size_t cabo_ip6rt_memory(const struct cabo_ip6rt *t)
  * Route files
  * ====================================================================== */
 
-/* Adds a route read from a file; on failure returns the reason (caller
- * frees). */
-static char *add_from_file(struct cabo_ip6rt *t, const struct cabo_ip6route *r)
-{
-	struct cabo_ip6route old;
-	const char *why = NULL;
-	int rc = cabo_ip6rt_add(t, r, false, &old, &why);
-	if (rc == -EEXIST) {
-		struct cabo_strbuf sb = CABO_STRBUF_INIT;
-		cabo_ip6route_unparse(&old, &sb);
-		char *msg = cabo_xasprintf("conflict with existing route '%s'", cabo_strbuf_str(&sb));
-		cabo_strbuf_free(&sb);
-		return msg;
-	}
-	return rc < 0 ? cabo_xstrdup(why) : NULL;
-}
-
 int cabo_ip6rt_load_file(struct cabo_ip6rt *t, const char *path, unsigned noutputs,
 			 struct cabo_errh *errh)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return cabo_errh_error(errh, "FILE: %s: %s", path, strerror(errno));
-	unsigned before = errh->nerrors, lineno = 0, bad = 0;
-	char *line = NULL;
-	size_t cap = 0;
-	while (getline(&line, &cap, f) >= 0) {
-		lineno++;
-		line[strcspn(line, "#\n")] = 0;
-		const char *s = line + strspn(line, " \t\r");
-		size_t end = strlen(s);
-		while (end && strchr(" \t\r", s[end - 1]))
-			end--;
-		if (!end)
-			continue;
-		struct cabo_ip6route r;
-		char *why;
-		if (!cabo_ip6route_parse(s, false, &r))
-			why = cabo_xasprintf("bad route '%.*s' (expected '%s')", (int)end, s, route_syntax);
-		else if (noutputs && (unsigned)r.port >= noutputs)
-			why = cabo_xasprintf("output %d out of range (%u output%s)", (int)r.port,
-					     noutputs, noutputs == 1 ? "" : "s");
-		else
-			why = add_from_file(t, &r);
-		if (why && ++bad <= MAX_FILE_ERRORS)
-			cabo_errh_error(errh, "%s:%u: %s", path, lineno, why);
-		free(why);
-	}
-	if (bad > MAX_FILE_ERRORS)
-		cabo_errh_error(errh, "%s: %u more bad lines not shown", path, bad - MAX_FILE_ERRORS);
-	if (ferror(f))
-		cabo_errh_error(errh, "FILE: %s: %s", path, strerror(errno));
-	free(line);
-	fclose(f);
-	return errh->nerrors == before ? 0 : -1;
+	return cabo_routectl_load_file(&cabo_ip6route_family, t, path, noutputs, errh);
 }
+
+/* ======================================================================
+ * The family seen by route control (../iproute/routectl.h)
+ * ====================================================================== */
+
+static bool family_parse(const char *s, bool for_remove, void *r)
+{
+	return cabo_ip6route_parse(s, for_remove, r);
+}
+
+static void family_unparse(const void *r, struct cabo_strbuf *out)
+{
+	cabo_ip6route_unparse(r, out);
+}
+
+static int32_t family_port(const void *r)
+{
+	return ((const struct cabo_ip6route *)r)->port;
+}
+
+static bool family_parse_addr(const char *s, void *addr)
+{
+	return cabo_parse_ip6(s, addr);
+}
+
+static int family_add(void *t, const void *r, bool set, void *old, const char **why)
+{
+	return cabo_ip6rt_add(t, r, set, old, why);
+}
+
+static int family_remove(void *t, const void *r, void *old)
+{
+	return cabo_ip6rt_remove(t, r, old);
+}
+
+static void family_flush(void *t)
+{
+	cabo_ip6rt_flush(t);
+}
+
+static pthread_mutex_t *family_lock(void *t)
+{
+	return &((struct cabo_ip6rt *)t)->lock;
+}
+
+_Static_assert(sizeof(struct cabo_ip6route) <= CABO_ROUTECTL_ROUTE_MAX, "route too large");
+
+const struct cabo_routectl_family cabo_ip6route_family = {
+	.prefix_syntax = "ADDR/LEN", .addr_name = "IPv6 address",
+	.route_size = sizeof(struct cabo_ip6route),
+	.parse = family_parse, .unparse = family_unparse, .port = family_port,
+	.parse_addr = family_parse_addr,
+	.add = family_add, .remove = family_remove, .flush = family_flush, .lock = family_lock,
+};

@@ -216,4 +216,7 @@ size_t cabo_ip6rt_memory(const struct cabo_ip6rt *t);
 int cabo_ip6rt_load_file(struct cabo_ip6rt *t, const char *path, unsigned noutputs,
 			 struct cabo_errh *errh);
 
+/* IPv6 routes and route tables (struct cabo_ip6rt) for route control. */
+extern const struct cabo_routectl_family cabo_ip6route_family;
+
 #endif

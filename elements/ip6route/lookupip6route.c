@@ -88,19 +88,9 @@ enum { DROP_NO_ROUTE };
 
 static const char *const drop_reasons[] = { "no route", NULL };
 
-static const char route_syntax[] = "ADDR/LEN [GATEWAY] OUTPUT";
-
 static struct lookupip6route *self(struct cabo_element *e)
 {
 	return (struct lookupip6route *)e;
-}
-
-/* "2001:db8::/32 - 1" for messages; caller frees. */
-static char *route_str(const struct cabo_ip6route *r)
-{
-	struct cabo_strbuf sb = CABO_STRBUF_INIT;
-	cabo_ip6route_unparse(r, &sb);
-	return cabo_strbuf_release(&sb);
 }
 
 /* ======================================================================
@@ -122,28 +112,11 @@ static int configure(struct cabo_element *e, struct cabo_args *a)
 	cabo_ip6rt_init(&x->table);
 	x->table_ready = true;
 
-	unsigned before = errh->nerrors;
 	cabo_ip6rt_begin_load(&x->table);
-	for (unsigned i = 0; i < nroutes; i++) {
-		struct cabo_ip6route r, old;
-		const char *why = NULL;
-		if (!cabo_ip6route_parse(routes[i], false, &r) || (unsigned)r.port >= e->noutputs) {
-			cabo_errh_error(errh, "argument %u should be '%s'", i + 1, route_syntax);
-			continue;
-		}
-		int rc = cabo_ip6rt_add(&x->table, &r, false, &old, &why);
-		if (rc == -EEXIST) {
-			char *o = route_str(&old);
-			cabo_errh_error(errh, "argument %u: conflict with existing route '%s'", i + 1, o);
-			free(o);
-		} else if (rc < 0) {
-			cabo_errh_error(errh, "argument %u: %s", i + 1, why);
-		}
-	}
-	if (file)
-		cabo_ip6rt_load_file(&x->table, file, e->noutputs, errh);
+	int rc = cabo_routectl_configure(&cabo_ip6route_family, &x->table, routes, nroutes, file,
+					 e->noutputs, errh);
 	free(file);
-	if (errh->nerrors != before)
+	if (rc < 0)
 		return -1;
 	cabo_ip6rt_end_load(&x->table);
 	return 0;
@@ -186,119 +159,20 @@ static void push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
  * Handlers
  * ====================================================================== */
 
-enum { CMD_ADD, CMD_SET, CMD_REMOVE, H_CTRL, H_FLUSH, H_LOOKUP };
-
-/* What undoes one applied command of a ctrl group. */
-struct undo {
-	int cmd;                    /* CMD_REMOVE: add back; CMD_ADD: remove; CMD_SET: set back */
-	struct cabo_ip6route route;
-};
-
-/* One add, set or remove; the table lock is held. */
-static int run_command(struct lookupip6route *x, int cmd, const char *s, struct undo *undo,
-		       struct cabo_errh *errh)
-{
-	struct cabo_ip6route r, old;
-	if (!cabo_ip6route_parse(s, cmd == CMD_REMOVE, &r) || r.port >= (int32_t)x->e.noutputs)
-		return cabo_errh_error(errh, "expected 'ADDR/LEN [GATEWAY%s'",
-				       cmd == CMD_REMOVE ? " OUTPUT]" : "] OUTPUT");
-	const char *why = NULL;
-	int rc = cmd == CMD_REMOVE ? cabo_ip6rt_remove(&x->table, &r, &old)
-		: cabo_ip6rt_add(&x->table, &r, cmd == CMD_SET, &old, &why);
-	char *text = NULL;
-	if (rc == -EEXIST) {
-		text = route_str(&old);
-		cabo_errh_error(errh, "conflict with existing route '%s'", text);
-	} else if (rc == -ENOENT) {
-		text = route_str(&r);
-		cabo_errh_error(errh, "route '%s' not found", text);
-	} else if (rc < 0) {
-		cabo_errh_error(errh, "%s", why);
-	} else if (undo) {
-		undo->cmd = cmd == CMD_REMOVE ? CMD_REMOVE : old.port < 0 ? CMD_ADD : CMD_SET;
-		undo->route = old.port < 0 ? r : old;
-	}
-	free(text);
-	return rc < 0 ? -1 : 0;
-}
-
-/* `add|set|remove ROUTE` a line, applied in order; on the first failure
- * the applied ones are undone, last first. */
-static int run_ctrl(struct lookupip6route *x, const char *text, struct cabo_errh *errh)
-{
-	char *copy = cabo_xstrdup(text);
-	struct undo *done = NULL;
-	size_t ndone = 0, cap = 0;
-	int rc = 0;
-	char *save = NULL;
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *cut = strstr(line, "//");
-		if (cut)
-			*cut = 0;
-		line[strcspn(line, "#")] = 0;
-		line += strspn(line, " \t\r");
-		size_t wl = strcspn(line, " \t\r");
-		if (!wl)
-			continue;
-		int cmd;
-		if (wl == 3 && !strncmp(line, "add", 3))
-			cmd = CMD_ADD;
-		else if (wl == 3 && !strncmp(line, "set", 3))
-			cmd = CMD_SET;
-		else if (wl == 6 && !strncmp(line, "remove", 6))
-			cmd = CMD_REMOVE;
-		else {
-			rc = cabo_errh_error(errh, "bad command '%.*s'", (int)wl, line);
-			break;
-		}
-		if (ndone == cap) {
-			cap = cap ? 2 * cap : 8;
-			done = cabo_xrealloc(done, cap * sizeof *done);
-		}
-		if ((rc = run_command(x, cmd, line + wl, &done[ndone], errh)) < 0)
-			break;
-		ndone++;
-	}
-	if (rc < 0)
-		while (ndone--) {
-			const struct undo *u = &done[ndone];
-			if (u->cmd == CMD_ADD)
-				cabo_ip6rt_remove(&x->table, &u->route, NULL);
-			else
-				cabo_ip6rt_add(&x->table, &u->route, u->cmd == CMD_SET, NULL, NULL);
-		}
-	free(done);
-	free(copy);
-	return rc;
-}
+enum { H_LOOKUP = CABO_ROUTECTL_NCOMMANDS };
 
 static int write_handler(struct cabo_element *e, const char *value, const void *arg,
 			 struct cabo_errh *errh)
 {
 	struct lookupip6route *x = self(e);
-	int which = (int)(intptr_t)arg, rc = 0;
-	if (which == H_LOOKUP) {
-		const char *v = value + strspn(value, " \t\r\n");
-		size_t n = strlen(v);
-		while (n && strchr(" \t\r\n", v[n - 1]))
-			n--;
-		char *addr = cabo_xstrndup(v, n);
-		bool ok = cabo_parse_ip6(addr, x->query);
-		if (!ok)
-			cabo_errh_error(errh, "expected IPv6 address, not '%s'", addr);
-		free(addr);
-		x->has_query = x->has_query || ok;
-		return ok ? 0 : -1;
-	}
-	pthread_mutex_lock(&x->table.lock);
-	if (which == H_CTRL)
-		rc = run_ctrl(x, value, errh);
-	else if (which == H_FLUSH)
-		cabo_ip6rt_flush(&x->table);
-	else
-		rc = run_command(x, which, value, NULL, errh);
-	pthread_mutex_unlock(&x->table.lock);
-	return rc;
+	int which = (int)(intptr_t)arg;
+	if (which != H_LOOKUP)
+		return cabo_routectl_write(&cabo_ip6route_family, &x->table, e->noutputs, which,
+					   value, errh);
+	if (cabo_routectl_parse_query(&cabo_ip6route_family, value, x->query, errh) < 0)
+		return -1;
+	x->has_query = true;
+	return 0;
 }
 
 static int read_table(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
@@ -335,11 +209,11 @@ static int read_lookup(struct cabo_element *e, const void *arg, struct cabo_strb
 static const struct cabo_handler handlers[] = {
 	H("table", read_table, NULL, 0, 0),
 	H("lookup", read_lookup, write_handler, H_LOOKUP, 0),
-	H("add", NULL, write_handler, CMD_ADD, 0),
-	H("set", NULL, write_handler, CMD_SET, 0),
-	H("remove", NULL, write_handler, CMD_REMOVE, 0),
-	H("ctrl", NULL, write_handler, H_CTRL, 0),
-	H("flush", NULL, write_handler, H_FLUSH, CABO_HANDLER_BUTTON),
+	H("add", NULL, write_handler, CABO_ROUTECTL_ADD, 0),
+	H("set", NULL, write_handler, CABO_ROUTECTL_SET, 0),
+	H("remove", NULL, write_handler, CABO_ROUTECTL_REMOVE, 0),
+	H("ctrl", NULL, write_handler, CABO_ROUTECTL_CTRL, 0),
+	H("flush", NULL, write_handler, CABO_ROUTECTL_FLUSH, CABO_HANDLER_BUTTON),
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 

@@ -49,38 +49,16 @@ unsigned cabo_iproute_prefix_len(const struct cabo_iproute *r)
 	return mask_len(r->mask);
 }
 
-/* Next whitespace-separated word of *s into buf; a word too long for buf
- * comes back as "?" (valid nowhere).  False at the end of s. */
-static bool next_word(const char **s, char *buf, size_t size)
+static bool parse_gw(const char *w, void *gw)
 {
-	const char *p = *s + strspn(*s, " \t\r\n");
-	size_t n = strcspn(p, " \t\r\n");
-	*s = p + n;
-	if (!n)
-		return false;
-	if (n >= size) {
-		strcpy(buf, "?");
-		return true;
-	}
-	memcpy(buf, p, n);
-	buf[n] = 0;
-	return true;
-}
-
-static bool parse_port(const char *w, int32_t *port)
-{
-	int64_t v;
-	if (!cabo_parse_int(w, &v) || v < 0 || v > INT32_MAX)
-		return false;
-	*port = (int32_t)v;
-	return true;
+	return cabo_parse_ip4(w, gw);
 }
 
 bool cabo_iproute_parse(const char *s, bool for_remove, struct cabo_iproute *out)
 {
 	char w[64];
 	struct cabo_iproute r = { 0, 0, 0, -1 };
-	if (!next_word(&s, w, sizeof w))
+	if (!cabo_routectl_next_word(&s, w, sizeof w))
 		return false;
 	if (strchr(w, '/')) {
 		if (!cabo_parse_ip4_prefix(w, &r.addr, &r.mask))   /* contiguous masks only */
@@ -91,21 +69,7 @@ bool cabo_iproute_parse(const char *s, bool for_remove, struct cabo_iproute *out
 		r.mask = 0xffffffffu;
 	}
 	r.addr &= r.mask;
-
-	if (!next_word(&s, w, sizeof w))
-		goto done;                      /* `ADDR/MASK` alone: remove only */
-	if (strcmp(w, "-") == 0 || cabo_parse_ip4(w, &r.gw)) {
-		if (!next_word(&s, w, sizeof w))
-			goto done;
-	}
-	if (!parse_port(w, &r.port))
-		return false;
-	if (next_word(&s, w, sizeof w))
-		return false;
-	*out = r;
-	return true;
-done:
-	if (!for_remove)
+	if (!cabo_routectl_parse_nexthop(s, for_remove, w, sizeof w, parse_gw, &r.gw, &r.port))
 		return false;
 	*out = r;
 	return true;
@@ -355,12 +319,28 @@ static int full(const char **why, const char *reason)
 
 static const char too_many_nh[] = "too many next hops (distinct gateway/output pairs)";
 
+/* Takes r's next hop into *nh and, unless loading, points the engine's
+ * addr/len at it; on failure nothing has changed. */
+static int install(struct cabo_rtable *t, const struct cabo_iproute *r, uint32_t addr,
+		   unsigned len, uint32_t *nh, const char **why)
+{
+	const char *reason = NULL;
+	*nh = nh_get(t, r->gw, r->port);
+	if (!*nh)
+		return full(why, too_many_nh);
+	if (!t->loading && t->ops->insert(t->lpm, addr, len, *nh, &reason) < 0) {
+		nh_put(t, *nh);
+		return full(why, reason);
+	}
+	return 0;
+}
+
 int cabo_rtable_add(struct cabo_rtable *t, const struct cabo_iproute *r, bool set,
 		    struct cabo_iproute *old, const char **why)
 {
 	uint32_t addr = ntohl(r->addr);
 	unsigned len = mask_len(r->mask);
-	const char *reason = NULL;
+	uint32_t nh;
 	struct cabo_rtable_entry *e = find_route(t, addr, len);
 	if (e) {
 		if (old)
@@ -369,13 +349,9 @@ int cabo_rtable_add(struct cabo_rtable *t, const struct cabo_iproute *r, bool se
 			return -EEXIST;
 		if (t->nh[e->nh].gw == r->gw && t->nh[e->nh].port == r->port)
 			return 0;
-		uint32_t nh = nh_get(t, r->gw, r->port);
-		if (!nh)
-			return full(why, too_many_nh);
-		if (!t->loading && t->ops->insert(t->lpm, addr, len, nh, &reason) < 0) {
-			nh_put(t, nh);
-			return full(why, reason);
-		}
+		int rc = install(t, r, addr, len, &nh, why);
+		if (rc < 0)
+			return rc;
 		uint32_t prev = e->nh;
 		e->nh = (uint16_t)nh;
 		nh_put(t, prev);
@@ -385,13 +361,9 @@ int cabo_rtable_add(struct cabo_rtable *t, const struct cabo_iproute *r, bool se
 		*old = *r;
 		old->port = -1;
 	}
-	uint32_t nh = nh_get(t, r->gw, r->port);
-	if (!nh)
-		return full(why, too_many_nh);
-	if (!t->loading && t->ops->insert(t->lpm, addr, len, nh, &reason) < 0) {
-		nh_put(t, nh);
-		return full(why, reason);
-	}
+	int rc = install(t, r, addr, len, &nh, why);
+	if (rc < 0)
+		return rc;
 	uint32_t s = new_slot(t);
 	t->routes[s] = (struct cabo_rtable_entry){ addr, (uint8_t)len, 1, (uint16_t)nh };
 	t->nroutes++;
@@ -535,3 +507,57 @@ size_t cabo_rtable_memory(const struct cabo_rtable *t)
 		+ (size_t)(t->nh_index.mask + 1) * sizeof *t->nh_index.slots
 		+ (size_t)(t->nh_used + 1) * 3 * sizeof(uint32_t);
 }
+
+/* ======================================================================
+ * The family seen by route control (routectl.h)
+ * ====================================================================== */
+
+static bool family_parse(const char *s, bool for_remove, void *r)
+{
+	return cabo_iproute_parse(s, for_remove, r);
+}
+
+static void family_unparse(const void *r, struct cabo_strbuf *out)
+{
+	cabo_iproute_unparse(r, false, out);
+}
+
+static int32_t family_port(const void *r)
+{
+	return ((const struct cabo_iproute *)r)->port;
+}
+
+static bool family_parse_addr(const char *s, void *addr)
+{
+	return cabo_parse_ip4(s, addr);
+}
+
+static int family_add(void *t, const void *r, bool set, void *old, const char **why)
+{
+	return cabo_rtable_add(t, r, set, old, why);
+}
+
+static int family_remove(void *t, const void *r, void *old)
+{
+	return cabo_rtable_remove(t, r, old);
+}
+
+static void family_flush(void *t)
+{
+	cabo_rtable_flush(t);
+}
+
+static pthread_mutex_t *family_lock(void *t)
+{
+	return &((struct cabo_rtable *)t)->lock;
+}
+
+_Static_assert(sizeof(struct cabo_iproute) <= CABO_ROUTECTL_ROUTE_MAX, "route too large");
+
+const struct cabo_routectl_family cabo_iproute_family = {
+	.prefix_syntax = "ADDR/MASK", .addr_name = "IP address",
+	.route_size = sizeof(struct cabo_iproute),
+	.parse = family_parse, .unparse = family_unparse, .port = family_port,
+	.parse_addr = family_parse_addr,
+	.add = family_add, .remove = family_remove, .flush = family_flush, .lock = family_lock,
+};

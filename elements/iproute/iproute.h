@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "element.h"
+#include "routectl.h"
 
 /* ---- Grace periods (a two-phase reader count, single writer) */
 
@@ -220,6 +221,9 @@ void cabo_iproute_push(struct cabo_element *e, unsigned port, struct cabo_batch 
  * (0 = unbounded).  Returns 0 or -1. */
 int cabo_iproute_load_file(struct cabo_rtable *t, const char *path, unsigned noutputs,
 			   struct cabo_errh *errh);
+
+/* IPv4 routes and route tables (struct cabo_rtable) for route control. */
+extern const struct cabo_routectl_family cabo_iproute_family;
 
 extern const struct cabo_handler cabo_iproute_handlers[];        /* dynamic tables */
 extern const struct cabo_handler cabo_iproute_static_handlers[]; /* table, lookup */

@@ -19,9 +19,10 @@
 #include <unistd.h>
 
 #include "benchutil.h"
+#include "lpmbench.h"
 #include "../unit/lpm_data.h"
 
-enum { RUNS = 5, NADDR = 1 << 20, LOOKUPS = 1 << 26 };
+enum { RUNS = LPMBENCH_RUNS, NADDR = 1 << 20, LOOKUPS = 1 << 26 };
 
 struct table_data {
 	const struct lpm_prefix *p;
@@ -65,37 +66,27 @@ static double lookup_rate(struct cabo_rtable *t, const uint32_t *addr, size_t to
 
 /* ---- Updates from a second thread */
 
-struct updater {
+struct update_arg {
 	struct cabo_rtable *t;
 	const struct table_data *d;
-	atomic_bool stop;
-	unsigned long updates;
-	double seconds;
 };
 
 /* Withdraws a random route and announces it again with another next hop:
  * two updates, each under the table's writer lock. */
-static void *update_loop(void *arg)
+static unsigned update_one(void *arg, uint64_t *seed)
 {
-	struct updater *u = arg;
-	bench_pin(1);
-	uint64_t seed = 42;
-	double start = bench_now();
-	while (!atomic_load_explicit(&u->stop, memory_order_relaxed)) {
-		size_t i = lpm_rand(&seed) % u->d->n;
-		struct cabo_iproute r = lpm_route(u->d->p[i].addr, u->d->p[i].len, u->d->value[i]);
-		r.port = -1;
-		pthread_mutex_lock(&u->t->lock);
-		int rc = cabo_rtable_remove(u->t, &r, NULL);
-		pthread_mutex_unlock(&u->t->lock);
-		r = lpm_route(u->d->p[i].addr, u->d->p[i].len, (uint32_t)(lpm_rand(&seed) % 808));
-		pthread_mutex_lock(&u->t->lock);
-		cabo_rtable_add(u->t, &r, true, NULL, NULL);
-		pthread_mutex_unlock(&u->t->lock);
-		u->updates += rc == 0 ? 2 : 1;
-	}
-	u->seconds = bench_now() - start;
-	return NULL;
+	struct update_arg *u = arg;
+	size_t i = prefix_rand(seed) % u->d->n;
+	struct cabo_iproute r = lpm_route(u->d->p[i].addr, u->d->p[i].len, u->d->value[i]);
+	r.port = -1;
+	pthread_mutex_lock(&u->t->lock);
+	int rc = cabo_rtable_remove(u->t, &r, NULL);
+	pthread_mutex_unlock(&u->t->lock);
+	r = lpm_route(u->d->p[i].addr, u->d->p[i].len, (uint32_t)(prefix_rand(seed) % 808));
+	pthread_mutex_lock(&u->t->lock);
+	cabo_rtable_add(u->t, &r, true, NULL, NULL);
+	pthread_mutex_unlock(&u->t->lock);
+	return rc == 0 ? 2 : 1;
 }
 
 /* ---- One engine */
@@ -104,28 +95,25 @@ static void bench(const struct cabo_lpm_ops *ops, const struct table_data *d,
 		  const uint32_t *random, const uint32_t *trace, const char *route_file,
 		  size_t lookups)
 {
-	double build[RUNS], fbuild[RUNS], rnd[RUNS], trc[RUNS], upd[RUNS], during[RUNS];
-	size_t lookup_mem = 0, total_mem = 0, rss = 0;
+	struct lpmbench_row row = { 0 };
 	for (int run = 0; run < RUNS; run++) {
 		struct cabo_rtable t;
 		size_t rss0 = bench_rss_bytes();
 		double t0 = bench_now();
 		load(&t, ops, d);
-		build[run] = bench_now() - t0;
-		rss = bench_rss_bytes() - rss0;
-		lookup_mem = cabo_rtable_lookup_memory(&t);
-		total_mem = cabo_rtable_memory(&t);
+		row.build[run] = bench_now() - t0;
+		row.rss = bench_rss_bytes() - rss0;
+		row.lookup_mem = cabo_rtable_lookup_memory(&t);
+		row.total_mem = cabo_rtable_memory(&t);
 
-		rnd[run] = lookup_rate(&t, random, lookups);
-		trc[run] = lookup_rate(&t, trace, lookups);
+		row.rnd[run] = lookup_rate(&t, random, lookups);
+		row.trc[run] = lookup_rate(&t, trace, lookups);
 
-		struct updater u = { &t, d, false, 0, 0 };
-		pthread_t th;
-		pthread_create(&th, NULL, update_loop, &u);
-		during[run] = lookup_rate(&t, trace, lookups);
-		atomic_store(&u.stop, true);
-		pthread_join(th, NULL);
-		upd[run] = (double)u.updates / u.seconds;
+		struct update_arg ua = { &t, d };
+		struct lpmbench_updater u;
+		lpmbench_updates_start(&u, update_one, &ua);
+		row.during[run] = lookup_rate(&t, trace, lookups);
+		row.upd[run] = lpmbench_updates_stop(&u);
 		cabo_rtable_destroy(&t);
 
 		/* the configuration path: parse a route FILE, build */
@@ -137,15 +125,11 @@ static void bench(const struct cabo_lpm_ops *ops, const struct table_data *d,
 		if (cabo_iproute_load_file(&t, route_file, 0, &errh) < 0
 		    || cabo_rtable_end_load(&t, &errh) < 0)
 			exit(1);
-		fbuild[run] = bench_now() - t0;
+		row.fbuild[run] = bench_now() - t0;
 		cabo_rtable_destroy(&t);
 		cabo_errh_destroy(&errh);
 	}
-	printf("%-9s %8.3f %8.3f %9.1f %9.1f %8.1f %9.1f %9.1f %11.0f %11.1f\n", ops->name,
-	       bench_median(build, RUNS), bench_median(fbuild, RUNS), (double)lookup_mem / 1048576, (double)total_mem / 1048576,
-	       (double)rss / 1048576, bench_median(rnd, RUNS) / 1e6, bench_median(trc, RUNS) / 1e6, bench_median(upd, RUNS),
-	       bench_median(during, RUNS) / 1e6);
-	fflush(stdout);
+	lpmbench_print_row(ops->name, &row);
 }
 
 int main(int argc, char **argv)
@@ -161,16 +145,16 @@ int main(int argc, char **argv)
 	uint64_t seed = 1;
 	uint32_t *value = cabo_xmalloc(n * sizeof *value);
 	for (size_t i = 0; i < n; i++)
-		value[i] = (uint32_t)(lpm_rand(&seed) % 808);
+		value[i] = (uint32_t)(prefix_rand(&seed) % 808);
 	struct table_data d = { p, value, n };
 
 	uint32_t *random = cabo_xmalloc(NADDR * sizeof *random);
 	uint32_t *trace = cabo_xmalloc(NADDR * sizeof *trace);
 	for (size_t i = 0; i < NADDR; i++) {
-		random[i] = (uint32_t)lpm_rand(&seed);
-		const struct lpm_prefix *q = &p[lpm_rand(&seed) % n];
+		random[i] = (uint32_t)prefix_rand(&seed);
+		const struct lpm_prefix *q = &p[prefix_rand(&seed) % n];
 		uint32_t host = q->len ? ~(~(uint32_t)0 << (32 - q->len)) : ~(uint32_t)0;
-		trace[i] = q->addr | ((uint32_t)lpm_rand(&seed) & host);
+		trace[i] = q->addr | ((uint32_t)prefix_rand(&seed) & host);
 	}
 
 	char route_file[] = "/tmp/cabo-lpm-routes.XXXXXX";
@@ -192,9 +176,7 @@ int main(int argc, char **argv)
 	printf("Route lookup (elements/iproute): %zu IPv4 prefixes, %ld cores (nproc), "
 	       "median of %d runs; lookups on one core, updates from a second thread\n",
 	       n, sysconf(_SC_NPROCESSORS_ONLN), RUNS);
-	printf("%-9s %8s %8s %9s %9s %8s %9s %9s %11s %11s\n", "engine", "build_s", "file_s",
-	       "lookup_MB", "total_MB", "rss_MB", "rand_Mlps", "trace_Mlps", "updates/s",
-	       "Mlps_w/upd");
+	lpmbench_print_header();
 	bench(&cabo_lpm_direct, &d, random, trace, route_file, LOOKUPS);
 	bench(&cabo_lpm_radix, &d, random, trace, route_file, LOOKUPS / 4);
 

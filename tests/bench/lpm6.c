@@ -22,9 +22,10 @@
 #include <unistd.h>
 
 #include "benchutil.h"
+#include "lpmbench.h"
 #include "../unit/lpm6_data.h"
 
-enum { RUNS = 5, NADDR = 1 << 20, LOOKUPS = 1 << 25 };
+enum { RUNS = LPMBENCH_RUNS, NADDR = 1 << 20, LOOKUPS = 1 << 25 };
 
 struct table_data {
 	const struct lpm6_prefix *p;
@@ -61,37 +62,27 @@ static double lookup_rate(struct cabo_ip6rt *t, const cabo_u128 *addr, size_t to
 
 /* ---- Updates from a second thread */
 
-struct updater {
+struct update_arg {
 	struct cabo_ip6rt *t;
 	const struct table_data *d;
-	atomic_bool stop;
-	unsigned long updates;
-	double seconds;
 };
 
 /* Withdraws a random route and announces it again with another next hop:
  * two updates, each under the table's writer lock. */
-static void *update_loop(void *arg)
+static unsigned update_one(void *arg, uint64_t *seed)
 {
-	struct updater *u = arg;
-	bench_pin(1);
-	uint64_t seed = 42;
-	double start = bench_now();
-	while (!atomic_load_explicit(&u->stop, memory_order_relaxed)) {
-		size_t i = lpm6_rand(&seed) % u->d->n;
-		struct cabo_ip6route r = lpm6_route(u->d->p[i].key, u->d->p[i].len, u->d->value[i]);
-		r.port = -1;
-		pthread_mutex_lock(&u->t->lock);
-		int rc = cabo_ip6rt_remove(u->t, &r, NULL);
-		pthread_mutex_unlock(&u->t->lock);
-		r = lpm6_route(u->d->p[i].key, u->d->p[i].len, (uint32_t)(lpm6_rand(&seed) % 808));
-		pthread_mutex_lock(&u->t->lock);
-		cabo_ip6rt_add(u->t, &r, true, NULL, NULL);
-		pthread_mutex_unlock(&u->t->lock);
-		u->updates += rc == 0 ? 2 : 1;
-	}
-	u->seconds = bench_now() - start;
-	return NULL;
+	struct update_arg *u = arg;
+	size_t i = prefix_rand(seed) % u->d->n;
+	struct cabo_ip6route r = lpm6_route(u->d->p[i].key, u->d->p[i].len, u->d->value[i]);
+	r.port = -1;
+	pthread_mutex_lock(&u->t->lock);
+	int rc = cabo_ip6rt_remove(u->t, &r, NULL);
+	pthread_mutex_unlock(&u->t->lock);
+	r = lpm6_route(u->d->p[i].key, u->d->p[i].len, (uint32_t)(prefix_rand(seed) % 808));
+	pthread_mutex_lock(&u->t->lock);
+	cabo_ip6rt_add(u->t, &r, true, NULL, NULL);
+	pthread_mutex_unlock(&u->t->lock);
+	return rc == 0 ? 2 : 1;
 }
 
 /* ---- One table */
@@ -99,29 +90,26 @@ static void *update_loop(void *arg)
 static void bench(const char *name, const struct table_data *d, const cabo_u128 *random,
 		  const cabo_u128 *trace, const char *route_file, size_t lookups)
 {
-	double build[RUNS], fbuild[RUNS], rnd[RUNS], trc[RUNS], upd[RUNS], during[RUNS];
-	size_t lookup_mem = 0, total_mem = 0, rss = 0;
+	struct lpmbench_row row = { 0 };
 	for (int run = 0; run < RUNS; run++) {
 		struct cabo_ip6rt t;
 		malloc_trim(0);         /* so the table's pages count, not reused ones */
 		size_t rss0 = bench_rss_bytes();
 		double t0 = bench_now();
 		load(&t, d);
-		build[run] = bench_now() - t0;
-		rss = bench_rss_bytes() - rss0;
-		lookup_mem = cabo_ip6rt_lookup_memory(&t);
-		total_mem = cabo_ip6rt_memory(&t);
+		row.build[run] = bench_now() - t0;
+		row.rss = bench_rss_bytes() - rss0;
+		row.lookup_mem = cabo_ip6rt_lookup_memory(&t);
+		row.total_mem = cabo_ip6rt_memory(&t);
 
-		rnd[run] = lookup_rate(&t, random, lookups);
-		trc[run] = lookup_rate(&t, trace, lookups);
+		row.rnd[run] = lookup_rate(&t, random, lookups);
+		row.trc[run] = lookup_rate(&t, trace, lookups);
 
-		struct updater u = { &t, d, false, 0, 0 };
-		pthread_t th;
-		pthread_create(&th, NULL, update_loop, &u);
-		during[run] = lookup_rate(&t, trace, lookups);
-		atomic_store(&u.stop, true);
-		pthread_join(th, NULL);
-		upd[run] = (double)u.updates / u.seconds;
+		struct update_arg ua = { &t, d };
+		struct lpmbench_updater u;
+		lpmbench_updates_start(&u, update_one, &ua);
+		row.during[run] = lookup_rate(&t, trace, lookups);
+		row.upd[run] = lpmbench_updates_stop(&u);
 		cabo_ip6rt_destroy(&t);
 
 		/* the configuration path: parse a route FILE, build */
@@ -133,15 +121,11 @@ static void bench(const char *name, const struct table_data *d, const cabo_u128 
 		if (cabo_ip6rt_load_file(&t, route_file, 0, &errh) < 0)
 			exit(1);
 		cabo_ip6rt_end_load(&t);
-		fbuild[run] = bench_now() - t0;
+		row.fbuild[run] = bench_now() - t0;
 		cabo_ip6rt_destroy(&t);
 		cabo_errh_destroy(&errh);
 	}
-	printf("%-9s %8.3f %8.3f %9.1f %9.1f %8.1f %9.1f %9.1f %11.0f %11.1f\n", name,
-	       bench_median(build, RUNS), bench_median(fbuild, RUNS), (double)lookup_mem / 1048576, (double)total_mem / 1048576,
-	       (double)rss / 1048576, bench_median(rnd, RUNS) / 1e6, bench_median(trc, RUNS) / 1e6, bench_median(upd, RUNS),
-	       bench_median(during, RUNS) / 1e6);
-	fflush(stdout);
+	lpmbench_print_row(name, &row);
 }
 
 static int run_table(const char *path, const char *name)
@@ -155,14 +139,14 @@ static int run_table(const char *path, const char *name)
 	uint64_t seed = 1;
 	uint32_t *value = cabo_xmalloc(n * sizeof *value);
 	for (size_t i = 0; i < n; i++)
-		value[i] = (uint32_t)(lpm6_rand(&seed) % 808);
+		value[i] = (uint32_t)(prefix_rand(&seed) % 808);
 	struct table_data d = { p, value, n };
 
 	cabo_u128 *random = cabo_xmalloc(NADDR * sizeof *random);
 	cabo_u128 *trace = cabo_xmalloc(NADDR * sizeof *trace);
 	for (size_t i = 0; i < NADDR; i++) {
 		random[i] = (cabo_u128)1 << 125 | (lpm6_rand128(&seed) >> 3);   /* 2000::/3 */
-		trace[i] = lpm6_inside(&p[lpm6_rand(&seed) % n], &seed);
+		trace[i] = lpm6_inside(&p[prefix_rand(&seed) % n], &seed);
 	}
 
 	char route_file[] = "/tmp/cabo-lpm6-routes.XXXXXX";
@@ -199,9 +183,7 @@ int main(int argc, char **argv)
 	printf("IPv6 route lookup (elements/ip6route): %ld cores (nproc), median of %d runs; "
 	       "lookups on one core, updates from a second thread\n",
 	       sysconf(_SC_NPROCESSORS_ONLN), RUNS);
-	printf("%-9s %8s %8s %9s %9s %8s %9s %9s %11s %11s\n", "engine", "build_s", "file_s",
-	       "lookup_MB", "total_MB", "rss_MB", "rand_Mlps", "trace_Mlps", "updates/s",
-	       "Mlps_w/upd");
+	lpmbench_print_header();
 	int rc = 0;
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++)
@@ -209,7 +191,7 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	for (unsigned i = 0; i < 2; i++) {
-		char *path = lpm6_data_path(tables[i]);
+		char *path = prefix_data_path(tables[i]);
 		if (!path) {
 			fprintf(stderr, "lpm6: set CABO_DATA\n");
 			return 1;

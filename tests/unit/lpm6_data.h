@@ -6,65 +6,41 @@
 #ifndef CABO_TEST_LPM6_DATA_H
 #define CABO_TEST_LPM6_DATA_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../elements/ip6route/ip6route.h"
+#include "prefix_data.h"
 
 struct lpm6_prefix {
 	cabo_u128 key;      /* host bits clear */
 	uint8_t len;
 };
 
-/* The path of data file `name', or NULL when the data directory is unknown. */
-static char *lpm6_data_path(const char *name)
+static bool lpm6_parse_line(char *line, void *prefix)
 {
-	const char *data = getenv("CABO_DATA");
-	const char *top = getenv("top_srcdir");
-	if (data && *data)
-		return cabo_xasprintf("%s/prefixes/%s", data, name);
-	if (top && *top)
-		return cabo_xasprintf("%s/../shared/data/prefixes/%s", top, name);
-	return NULL;
+	struct lpm6_prefix *p = prefix;
+	line[strcspn(line, " \t\r\n")] = 0;
+	uint8_t a[16];
+	unsigned len;
+	if (line[0] == ';' || !strchr(line, ':') || !cabo_parse_ip6_prefix(line, a, &len))
+		return false;
+	p->key = cabo_ip6_key(a) & cabo_ip6_mask(len);
+	p->len = (uint8_t)len;
+	return true;
 }
 
 /* Reads the IPv6 prefixes of a table (through zcat); returns how many, or
  * 0 when the file cannot be read. */
 static size_t lpm6_read_prefixes(const char *path, struct lpm6_prefix **out)
 {
-	if (!path)
-		return 0;
-	FILE *probe = fopen(path, "r");
-	if (!probe)
-		return 0;
-	fclose(probe);
-	char *cmd = cabo_xasprintf("zcat '%s'", path);
-	FILE *f = popen(cmd, "r");
-	free(cmd);
-	if (!f)
-		return 0;
-	size_t n = 0, cap = 1 << 16;
-	struct lpm6_prefix *p = cabo_xmalloc(cap * sizeof *p);
-	char line[256];
-	while (fgets(line, sizeof line, f)) {
-		line[strcspn(line, " \t\r\n")] = 0;
-		uint8_t a[16];
-		unsigned len;
-		if (line[0] == ';' || !strchr(line, ':') || !cabo_parse_ip6_prefix(line, a, &len))
-			continue;
-		if (n == cap)
-			p = cabo_xrealloc(p, (cap *= 2) * sizeof *p);
-		p[n].key = cabo_ip6_key(a) & cabo_ip6_mask(len);
-		p[n].len = (uint8_t)len;
-		n++;
-	}
-	if (pclose(f) != 0 && n == 0) {
-		free(p);
-		return 0;
-	}
-	*out = p;
+	void *p;
+	size_t n = prefix_data_read(path, sizeof **out, 1 << 16, lpm6_parse_line, &p);
+	if (n)
+		*out = p;
 	return n;
 }
 
@@ -92,18 +68,10 @@ static inline struct cabo_ip6route lpm6_route(cabo_u128 key, unsigned len, uint3
 	return r;
 }
 
-static inline uint64_t lpm6_rand(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 static inline cabo_u128 lpm6_rand128(uint64_t *s)
 {
-	cabo_u128 hi = lpm6_rand(s);
-	return hi << 64 | lpm6_rand(s);
+	cabo_u128 hi = prefix_rand(s);
+	return hi << 64 | prefix_rand(s);
 }
 
 /* An address inside prefix p, host bits random. */

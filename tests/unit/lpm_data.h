@@ -7,12 +7,14 @@
 #define CABO_TEST_LPM_DATA_H
 
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../elements/iproute/iproute.h"
+#include "prefix_data.h"
 
 struct lpm_prefix {
 	uint32_t addr;      /* host order, host bits clear */
@@ -22,50 +24,30 @@ struct lpm_prefix {
 /* The path of the table, or NULL when the data directory is unknown. */
 static char *lpm_data_path(void)
 {
-	const char *data = getenv("CABO_DATA");
-	const char *top = getenv("top_srcdir");
-	if (data && *data)
-		return cabo_xasprintf("%s/prefixes/bart__prefixes.txt.gz", data);
-	if (top && *top)
-		return cabo_xasprintf("%s/../shared/data/prefixes/bart__prefixes.txt.gz", top);
-	return NULL;
+	return prefix_data_path("bart__prefixes.txt.gz");
+}
+
+static bool lpm_parse_line(char *line, void *prefix)
+{
+	struct lpm_prefix *p = prefix;
+	line[strcspn(line, "\r\n")] = 0;
+	uint32_t addr, mask;
+	if (strchr(line, ':') || !cabo_parse_ip4_prefix(line, &addr, &mask))
+		return false;
+	uint32_t m = ntohl(mask);
+	p->addr = ntohl(addr) & m;
+	p->len = (uint8_t)(m ? 32 - __builtin_ctz(m) : 0);
+	return true;
 }
 
 /* Reads the IPv4 prefixes (through zcat); returns how many, or 0 when the
  * file cannot be read. */
 static size_t lpm_read_prefixes(const char *path, struct lpm_prefix **out)
 {
-	if (!path)
-		return 0;
-	FILE *probe = fopen(path, "r");
-	if (!probe)
-		return 0;
-	fclose(probe);
-	char *cmd = cabo_xasprintf("zcat '%s'", path);
-	FILE *f = popen(cmd, "r");
-	free(cmd);
-	if (!f)
-		return 0;
-	size_t n = 0, cap = 1 << 20;
-	struct lpm_prefix *p = cabo_xmalloc(cap * sizeof *p);
-	char line[128];
-	while (fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\r\n")] = 0;
-		uint32_t addr, mask;
-		if (strchr(line, ':') || !cabo_parse_ip4_prefix(line, &addr, &mask))
-			continue;
-		if (n == cap)
-			p = cabo_xrealloc(p, (cap *= 2) * sizeof *p);
-		uint32_t m = ntohl(mask);
-		p[n].addr = ntohl(addr) & m;
-		p[n].len = (uint8_t)(m ? 32 - __builtin_ctz(m) : 0);
-		n++;
-	}
-	if (pclose(f) != 0 && n == 0) {
-		free(p);
-		return 0;
-	}
-	*out = p;
+	void *p;
+	size_t n = prefix_data_read(path, sizeof **out, 1 << 20, lpm_parse_line, &p);
+	if (n)
+		*out = p;
 	return n;
 }
 
@@ -90,14 +72,6 @@ static inline struct cabo_iproute lpm_route(uint32_t addr, unsigned len, uint32_
 	r.gw = lpm_value_gw(value);
 	r.port = lpm_value_port(value);
 	return r;
-}
-
-static inline uint64_t lpm_rand(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
 }
 
 #endif

@@ -17,64 +17,15 @@
 
 #include "check.h"
 #include "lpm_data.h"
+#include "lpm_check.h"
 
 /* ======================================================================
- * Reference: a binary trie, one bit a level
+ * Reference: lpm_ref.h's binary trie, keyed by the address's 32 bits
  * ====================================================================== */
 
-struct ref {
-	uint32_t (*kid)[2];
-	uint32_t *value;          /* value + 1 of the prefix ending here, 0 = none */
-	uint32_t n, cap;
-};
-
-static void ref_init(struct ref *r)
+static ref_key ref4(uint32_t addr)
 {
-	memset(r, 0, sizeof *r);
-	r->cap = 1024;
-	r->kid = cabo_xcalloc(r->cap, sizeof *r->kid);
-	r->value = cabo_xcalloc(r->cap, sizeof *r->value);
-	r->n = 1;
-}
-
-static void ref_free(struct ref *r)
-{
-	free(r->kid);
-	free(r->value);
-}
-
-/* value + 1, or 0 to remove */
-static void ref_set(struct ref *r, uint32_t addr, unsigned len, uint32_t v1)
-{
-	uint32_t node = 0;
-	for (unsigned i = 0; i < len; i++) {
-		unsigned bit = addr >> (31 - i) & 1;
-		if (!r->kid[node][bit]) {
-			if (r->n == r->cap) {
-				r->cap *= 2;
-				r->kid = cabo_xrealloc(r->kid, r->cap * sizeof *r->kid);
-				r->value = cabo_xrealloc(r->value, r->cap * sizeof *r->value);
-			}
-			memset(r->kid[r->n], 0, sizeof r->kid[0]);
-			r->value[r->n] = 0;
-			r->kid[node][bit] = r->n++;
-		}
-		node = r->kid[node][bit];
-	}
-	r->value[node] = v1;
-}
-
-static uint32_t ref_get(const struct ref *r, uint32_t addr)
-{
-	uint32_t node = 0, best = r->value[0];
-	for (unsigned i = 0; i < 32; i++) {
-		node = r->kid[node][addr >> (31 - i) & 1];
-		if (!node)
-			break;
-		if (r->value[node])
-			best = r->value[node];
-	}
-	return best;
+	return (ref_key)addr << 96;
 }
 
 /* ======================================================================
@@ -93,7 +44,7 @@ static void compare(struct cabo_rtable *t, const struct ref *r, const uint32_t *
 		unsigned k = n - i < CABO_BATCH_MAX ? (unsigned)(n - i) : CABO_BATCH_MAX;
 		cabo_rtable_resolve(t, addr + i, k, port, gw);
 		for (unsigned j = 0; j < k; j++) {
-			uint32_t v1 = ref_get(r, addr[i + j]);
+			uint32_t v1 = ref_get(r, ref4(addr[i + j]), 32);
 			int want_port = v1 ? lpm_value_port(v1 - 1) : -1;
 			uint32_t want_gw = v1 ? lpm_value_gw(v1 - 1) : 0;
 			if (port[j] != want_port || gw[j] != want_gw) {
@@ -131,7 +82,7 @@ static uint32_t *random_addrs(size_t n, uint64_t *seed)
 {
 	uint32_t *a = cabo_xmalloc(n * sizeof *a);
 	for (size_t i = 0; i < n; i++)
-		a[i] = (uint32_t)lpm_rand(seed);
+		a[i] = (uint32_t)prefix_rand(seed);
 	return a;
 }
 
@@ -141,8 +92,8 @@ static struct lpm_prefix random_prefix(uint64_t *seed)
 	static const uint8_t lens[] = { 0, 8, 12, 16, 16, 18, 20, 22, 23, 24, 24, 24, 24,
 					25, 26, 28, 30, 31, 32, 32 };
 	struct lpm_prefix p;
-	p.len = lens[lpm_rand(seed) % sizeof lens];
-	uint32_t a = (uint32_t)lpm_rand(seed);
+	p.len = lens[prefix_rand(seed) % sizeof lens];
+	uint32_t a = (uint32_t)prefix_rand(seed);
 	p.addr = p.len ? a & (~(uint32_t)0 << (32 - p.len)) : 0;
 	return p;
 }
@@ -153,7 +104,7 @@ static struct lpm_prefix random_prefix(uint64_t *seed)
 
 static void test_parse(void)
 {
-	static const struct { const char *in; bool remove; const char *out; } T[] = {
+	static const struct route_syntax_case T[] = {
 		{ "10.0.0.0/8 1", false, "10.0.0.0/8 - 1" },
 		{ "10.1.2.3/8 1", false, "10.0.0.0/8 - 1" },
 		{ "18.26.4/24 1", false, "18.26.4.0/24 - 1" },
@@ -174,17 +125,7 @@ static void test_parse(void)
 		{ "", true, NULL },
 		{ "2001:db8::/32 1", false, NULL },
 	};
-	for (size_t i = 0; i < sizeof T / sizeof T[0]; i++) {
-		struct cabo_iproute r;
-		bool ok = cabo_iproute_parse(T[i].in, T[i].remove, &r);
-		CHECK(ok == (T[i].out != NULL));
-		if (ok && T[i].out) {
-			struct cabo_strbuf sb = CABO_STRBUF_INIT;
-			cabo_iproute_unparse(&r, false, &sb);
-			CHECK_STR(cabo_strbuf_str(&sb), T[i].out);
-			cabo_strbuf_free(&sb);
-		}
-	}
+	check_route_syntax(&cabo_iproute_family, T, sizeof T / sizeof T[0]);
 	static const struct { const char *in; const char *tabs; } U[] = {
 		{ "10.0.0.0/8 1", "10.0.0.0/8\t\t-\t\t1" },
 		{ "10.0.0.6/32 10.0.0.254 1", "10.0.0.6/32\t\t10.0.0.254\t1" },
@@ -323,7 +264,7 @@ static void build(struct cabo_rtable *t, struct ref *ref, const struct lpm_prefi
 			dup++;
 		else {
 			CHECK(rc == 0);
-			ref_set(ref, p[i].addr, p[i].len, value[i] + 1);
+			ref_set(ref, ref4(p[i].addr), p[i].len, value[i] + 1);
 		}
 	}
 	if (bulk) {
@@ -343,30 +284,30 @@ static void churn(struct cabo_rtable *t, struct ref *ref, struct lpm_prefix *p, 
 	struct lpm_prefix *changed = cabo_xmalloc(per_round * sizeof *changed);
 	for (unsigned round = 0; round < rounds; round++) {
 		for (unsigned k = 0; k < per_round; k++) {
-			size_t i = lpm_rand(seed) % n;
-			unsigned op = lpm_rand(seed) % 3;
+			size_t i = prefix_rand(seed) % n;
+			unsigned op = prefix_rand(seed) % 3;
 			struct cabo_iproute r = lpm_route(p[i].addr, p[i].len, value[i]);
 			if (op == 0) {            /* remove (by prefix only) */
 				r.port = -1;
 				int rc = cabo_rtable_remove(t, &r, NULL);
 				if (rc == 0)
-					ref_set(ref, p[i].addr, p[i].len, 0);
+					ref_set(ref, ref4(p[i].addr), p[i].len, 0);
 			} else if (op == 1) {     /* set a new value */
-				value[i] = (uint32_t)(lpm_rand(seed) % 808);
+				value[i] = (uint32_t)(prefix_rand(seed) % 808);
 				r = lpm_route(p[i].addr, p[i].len, value[i]);
 				CHECK(cabo_rtable_add(t, &r, true, NULL, NULL) == 0);
-				ref_set(ref, p[i].addr, p[i].len, value[i] + 1);
+				ref_set(ref, ref4(p[i].addr), p[i].len, value[i] + 1);
 			} else {                  /* a new prefix replaces slot i's */
 				struct cabo_iproute gone = r;
 				gone.port = -1;
 				if (cabo_rtable_remove(t, &gone, NULL) == 0)
-					ref_set(ref, p[i].addr, p[i].len, 0);
+					ref_set(ref, ref4(p[i].addr), p[i].len, 0);
 				p[i] = random_prefix(seed);
-				value[i] = (uint32_t)(lpm_rand(seed) % 808);
+				value[i] = (uint32_t)(prefix_rand(seed) % 808);
 				r = lpm_route(p[i].addr, p[i].len, value[i]);
 				int rc = cabo_rtable_add(t, &r, true, NULL, NULL);
 				CHECK(rc == 0);
-				ref_set(ref, p[i].addr, p[i].len, value[i] + 1);
+				ref_set(ref, ref4(p[i].addr), p[i].len, value[i] + 1);
 			}
 			changed[k] = p[i];
 		}
@@ -388,10 +329,10 @@ static void test_full(const struct cabo_lpm_ops *ops, const struct lpm_prefix *a
 	memcpy(p, all, n * sizeof *p);
 	uint32_t *value = cabo_xmalloc(n * sizeof *value);
 	for (size_t i = 0; i < n; i++)
-		value[i] = (uint32_t)(lpm_rand(&seed) % 808);
+		value[i] = (uint32_t)(prefix_rand(&seed) % 808);
 	struct cabo_rtable t;
 	struct ref ref;
-	ref_init(&ref);
+	ref_init(&ref, 1024);
 	CHECK(cabo_rtable_init(&t, ops) == 0);
 	build(&t, &ref, p, n, value, bulk);
 
@@ -497,7 +438,7 @@ static void *grow_reader(void *arg)
 	uint64_t seed = 7;
 	while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
 		for (unsigned i = 0; i < CABO_BATCH_MAX; i++) {
-			uint32_t a = (uint32_t)lpm_rand(&seed);
+			uint32_t a = (uint32_t)prefix_rand(&seed);
 			dst[i] = i % 4 ? 0x0b000000 | (a & 0xffffff) : 0x0a000000 | (a & 0xffff);
 		}
 		cabo_rtable_resolve(r->t, dst, CABO_BATCH_MAX, port, gw);

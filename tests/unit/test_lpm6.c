@@ -19,65 +19,7 @@
 
 #include "check.h"
 #include "lpm6_data.h"
-
-/* ======================================================================
- * Reference: a binary trie, one bit a level
- * ====================================================================== */
-
-struct ref {
-	uint32_t (*kid)[2];
-	uint32_t *value;          /* value + 1 of the prefix ending here, 0 = none */
-	uint32_t n, cap;
-};
-
-static void ref_init(struct ref *r)
-{
-	memset(r, 0, sizeof *r);
-	r->cap = 1 << 16;
-	r->kid = cabo_xcalloc(r->cap, sizeof *r->kid);
-	r->value = cabo_xcalloc(r->cap, sizeof *r->value);
-	r->n = 1;
-}
-
-static void ref_free(struct ref *r)
-{
-	free(r->kid);
-	free(r->value);
-}
-
-/* value + 1, or 0 to remove */
-static void ref_set(struct ref *r, cabo_u128 key, unsigned len, uint32_t v1)
-{
-	uint32_t node = 0;
-	for (unsigned i = 0; i < len; i++) {
-		unsigned bit = cabo_ip6_bit(key, i);
-		if (!r->kid[node][bit]) {
-			if (r->n == r->cap) {
-				r->cap *= 2;
-				r->kid = cabo_xrealloc(r->kid, r->cap * sizeof *r->kid);
-				r->value = cabo_xrealloc(r->value, r->cap * sizeof *r->value);
-			}
-			memset(r->kid[r->n], 0, sizeof r->kid[0]);
-			r->value[r->n] = 0;
-			r->kid[node][bit] = r->n++;
-		}
-		node = r->kid[node][bit];
-	}
-	r->value[node] = v1;
-}
-
-static uint32_t ref_get(const struct ref *r, cabo_u128 key)
-{
-	uint32_t node = 0, best = r->value[0];
-	for (unsigned i = 0; i < 128; i++) {
-		node = r->kid[node][cabo_ip6_bit(key, i)];
-		if (!node)
-			break;
-		if (r->value[node])
-			best = r->value[node];
-	}
-	return best;
-}
+#include "lpm_check.h"
 
 /* ======================================================================
  * Comparing a table with the reference
@@ -100,7 +42,7 @@ static void compare(struct cabo_ip6rt *t, const struct ref *r, const cabo_u128 *
 		unsigned k = n - i < CABO_BATCH_MAX ? (unsigned)(n - i) : CABO_BATCH_MAX;
 		cabo_ip6rt_resolve(t, addr + i, k, port, gw);
 		for (unsigned j = 0; j < k; j++) {
-			uint32_t v1 = ref_get(r, addr[i + j]);
+			uint32_t v1 = ref_get(r, addr[i + j], 128);
 			int want_port = v1 ? lpm6_value_port(v1 - 1) : -1;
 			uint8_t want_gw[16] = { 0 };
 			if (v1)
@@ -144,7 +86,7 @@ static cabo_u128 *random_addrs(size_t n, const struct lpm6_prefix *p, size_t np,
 {
 	cabo_u128 *a = cabo_xmalloc(n * sizeof *a);
 	for (size_t i = 0; i < n; i++)
-		a[i] = p && i % 2 ? lpm6_inside(&p[lpm6_rand(seed) % np], seed) : lpm6_rand128(seed);
+		a[i] = p && i % 2 ? lpm6_inside(&p[prefix_rand(seed) % np], seed) : lpm6_rand128(seed);
 	return a;
 }
 
@@ -157,8 +99,8 @@ static struct lpm6_prefix random_prefix(const struct lpm6_prefix *p, size_t n, u
 					48, 52, 56, 60, 64, 64, 65, 72, 96, 112, 120, 126, 127,
 					128, 128 };
 	struct lpm6_prefix q;
-	q.len = lens[lpm6_rand(seed) % sizeof lens];
-	q.key = lpm6_inside(&p[lpm6_rand(seed) % n], seed) & cabo_ip6_mask(q.len);
+	q.len = lens[prefix_rand(seed) % sizeof lens];
+	q.key = lpm6_inside(&p[prefix_rand(seed) % n], seed) & cabo_ip6_mask(q.len);
 	return q;
 }
 
@@ -168,7 +110,7 @@ static struct lpm6_prefix random_prefix(const struct lpm6_prefix *p, size_t n, u
 
 static void test_parse(void)
 {
-	static const struct { const char *in; bool remove; const char *out; } T[] = {
+	static const struct route_syntax_case T[] = {
 		{ "2001:db8::/32 1", false, "2001:db8::/32 - 1" },
 		{ "2001:db8:1:2::/32 1", false, "2001:db8::/32 - 1" },
 		{ "::/0 fe80::1 1", false, "::/0 fe80::1 1" },
@@ -192,17 +134,7 @@ static void test_parse(void)
 		{ "10.0.0.0/8 1", false, NULL },
 		{ "", true, NULL },
 	};
-	for (size_t i = 0; i < sizeof T / sizeof T[0]; i++) {
-		struct cabo_ip6route r;
-		bool ok = cabo_ip6route_parse(T[i].in, T[i].remove, &r);
-		CHECK(ok == (T[i].out != NULL));
-		if (ok && T[i].out) {
-			struct cabo_strbuf sb = CABO_STRBUF_INIT;
-			cabo_ip6route_unparse(&r, &sb);
-			CHECK_STR(cabo_strbuf_str(&sb), T[i].out);
-			cabo_strbuf_free(&sb);
-		}
-	}
+	check_route_syntax(&cabo_ip6route_family, T, sizeof T / sizeof T[0]);
 }
 
 /* ======================================================================
@@ -361,15 +293,15 @@ static void churn(struct cabo_ip6rt *t, struct ref *ref, struct lpm6_prefix *p, 
 	struct lpm6_prefix *changed = cabo_xmalloc(per_round * sizeof *changed);
 	for (unsigned round = 0; round < rounds; round++) {
 		for (unsigned k = 0; k < per_round; k++) {
-			size_t i = lpm6_rand(seed) % n;
-			unsigned op = lpm6_rand(seed) % 3;
+			size_t i = prefix_rand(seed) % n;
+			unsigned op = prefix_rand(seed) % 3;
 			struct cabo_ip6route r = lpm6_route(p[i].key, p[i].len, value[i]);
 			if (op == 0) {            /* remove (by prefix only) */
 				r.port = -1;
 				if (cabo_ip6rt_remove(t, &r, NULL) == 0)
 					ref_set(ref, p[i].key, p[i].len, 0);
 			} else if (op == 1) {     /* set a new value */
-				value[i] = (uint32_t)(lpm6_rand(seed) % 808);
+				value[i] = (uint32_t)(prefix_rand(seed) % 808);
 				r = lpm6_route(p[i].key, p[i].len, value[i]);
 				CHECK(cabo_ip6rt_add(t, &r, true, NULL, NULL) == 0);
 				ref_set(ref, p[i].key, p[i].len, value[i] + 1);
@@ -379,7 +311,7 @@ static void churn(struct cabo_ip6rt *t, struct ref *ref, struct lpm6_prefix *p, 
 				if (cabo_ip6rt_remove(t, &gone, NULL) == 0)
 					ref_set(ref, p[i].key, p[i].len, 0);
 				p[i] = random_prefix(p, n, seed);
-				value[i] = (uint32_t)(lpm6_rand(seed) % 808);
+				value[i] = (uint32_t)(prefix_rand(seed) % 808);
 				r = lpm6_route(p[i].key, p[i].len, value[i]);
 				CHECK(cabo_ip6rt_add(t, &r, true, NULL, NULL) == 0);
 				ref_set(ref, p[i].key, p[i].len, value[i] + 1);
@@ -404,10 +336,10 @@ static void test_full(const char *name, const struct lpm6_prefix *all, size_t n,
 	memcpy(p, all, n * sizeof *p);
 	uint32_t *value = cabo_xmalloc(n * sizeof *value);
 	for (size_t i = 0; i < n; i++)
-		value[i] = (uint32_t)(lpm6_rand(&seed) % 808);
+		value[i] = (uint32_t)(prefix_rand(&seed) % 808);
 	struct cabo_ip6rt t;
 	struct ref ref;
-	ref_init(&ref);
+	ref_init(&ref, 1 << 16);
 	cabo_ip6rt_init(&t);
 	size_t empty = cabo_lpm6_memory(t.lpm);
 	build(&t, &ref, p, n, value, bulk);
@@ -545,7 +477,7 @@ int main(void)
 	static const char *const files[] = { "bart__prefixes.txt.gz", "pyasn__ipasn6_20151101.dat.gz" };
 	unsigned loaded = 0;
 	for (unsigned f = 0; f < 2; f++) {
-		char *path = lpm6_data_path(files[f]);
+		char *path = prefix_data_path(files[f]);
 		struct lpm6_prefix *p = NULL;
 		size_t n = lpm6_read_prefixes(path, &p);
 		if (!n) {
