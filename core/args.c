@@ -609,3 +609,18 @@ int cabo_args_error(struct cabo_args *a, const char *fmt, ...)
 	a->failed = true;
 	return -1;
 }
+
+bool cabo_copy_trimmed(const char *s, char *buf, size_t n)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	size_t len = strlen(s);
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n'
+		       || s[len - 1] == '\r'))
+		len--;
+	if (len >= n)
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = 0;
+	return true;
+}

@@ -114,4 +114,8 @@ void cabo_format_ip4(uint32_t addr_be, char buf[16]);
 void cabo_format_ether(const uint8_t addr[6], char buf[18]);
 void cabo_format_ip6(const uint8_t addr[16], char buf[40]);
 
+/* Copies s without surrounding whitespace into buf (size n); false if it
+ * does not fit.  For handler values, which arrive untrimmed. */
+bool cabo_copy_trimmed(const char *s, char *buf, size_t n);
+
 #endif

@@ -213,6 +213,35 @@ static inline void cabo_batch_apply(struct cabo_element *e, struct cabo_batch *b
 		return b->count;                                                              \
 	}
 
+/* Defines PREFIX_push and PREFIX_pull for a one-input class whose batch
+ * function `split(TYPE *element, b, other)` keeps in b the packets that go
+ * on to output 0 and moves the rest (bad headers, expired TTLs, ...) into
+ * `other`, for output 1.  Pulled, output 1 still gets its packets pushed.
+ * LINKAGE is `static' or empty (for push and pull shared by classes). */
+#define CABO_SPLIT_BATCH_FUNCTIONS(linkage, prefix, type, split)                            \
+	linkage void prefix##_push(struct cabo_element *e, unsigned port, struct cabo_batch *b) \
+	{                                                                                     \
+		struct cabo_batch other;                                                      \
+		(void)port;                                                                   \
+		other.count = 0;                                                              \
+		split((type *)e, b, &other);                                                  \
+		cabo_output_push(e, 0, b);                                                    \
+		cabo_output_push(e, 1, &other);                                               \
+	}                                                                                     \
+	linkage unsigned prefix##_pull(struct cabo_element *e, unsigned port,                 \
+				       struct cabo_batch *b, unsigned max)                    \
+	{                                                                                     \
+		struct cabo_batch other;                                                      \
+		(void)port;                                                                   \
+		other.count = 0;                                                              \
+		if (!cabo_input_pull(e, 0, b, max))                                           \
+			return 0;                                                             \
+		split((type *)e, b, &other);                                                  \
+		cabo_output_push(e, 1, &other);                                               \
+		return b->count;                                                              \
+	}
+#define CABO_SPLIT_BATCH(prefix, type, split) CABO_SPLIT_BATCH_FUNCTIONS(static, prefix, type, split)
+
 /* Time on the router's clock (real or simulated), nanoseconds since the epoch. */
 int64_t cabo_element_now(const struct cabo_element *e);
 /* The packet pool of the element's pipeline. */

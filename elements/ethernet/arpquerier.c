@@ -560,7 +560,7 @@ static int write_handler(struct cabo_element *e, const char *value, const void *
 	struct arpquerier *aq = (struct arpquerier *)e;
 	char buf[128];
 	uint32_t ip;
-	bool fits = ether_trim(value, buf, sizeof buf);
+	bool fits = cabo_copy_trimmed(value, buf, sizeof buf);
 	switch ((intptr_t)arg) {
 	case H_IPADDR:
 	case H_BROADCAST:

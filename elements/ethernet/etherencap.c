@@ -88,7 +88,7 @@ static int write_type(struct cabo_element *e, const char *value, const void *arg
 	struct etherencap *ee = (struct etherencap *)e;
 	char buf[64];
 	uint64_t v;
-	if (!ether_trim(value, buf, sizeof buf) || !cabo_parse_uint(buf, &v) || v > 0xFFFF)
+	if (!cabo_copy_trimmed(value, buf, sizeof buf) || !cabo_parse_uint(buf, &v) || v > 0xFFFF)
 		return cabo_errh_error(errh, "ETHERTYPE: expected unsigned integer at most 0xFFFF");
 	ether_put16(ee->header + ETHER_TYPE, (uint16_t)v);
 	return 0;

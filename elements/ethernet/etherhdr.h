@@ -71,23 +71,6 @@ static inline bool ether_is_broadcast(const uint8_t *a)
 
 /* ---- Argument and handler helpers (control path) */
 
-/* Copies s without surrounding whitespace into buf (size n); false if it
- * does not fit. */
-static inline bool ether_trim(const char *s, char *buf, size_t n)
-{
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	size_t len = strlen(s);
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n'
-		       || s[len - 1] == '\r'))
-		len--;
-	if (len >= n)
-		return false;
-	memcpy(buf, s, len);
-	buf[len] = 0;
-	return true;
-}
-
 /* Click's IPPrefixArg(true): "A.B.C.D", "A.B.C.D/LEN" or
  * "A.B.C.D/MASK"; a bare address gets mask 255.255.255.255.  Network byte
  * order; the address is not masked. */
@@ -144,7 +127,7 @@ static inline int ether_write_addr_field(struct cabo_element *e, const char *val
 {
 	char buf[64];
 	uint8_t a[6];
-	if (!ether_trim(value, buf, sizeof buf) || !cabo_parse_ether(buf, a))
+	if (!cabo_copy_trimmed(value, buf, sizeof buf) || !cabo_parse_ether(buf, a))
 		return cabo_errh_error(errh, "expected Ethernet address");
 	memcpy((uint8_t *)e + (uintptr_t)arg, a, 6);
 	return 0;

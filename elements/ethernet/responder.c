@@ -168,7 +168,7 @@ static int write_remove(struct cabo_element *e, const char *value, const void *a
 	char buf[64];
 	unsigned char *x = cabo_xcalloc(1, f->entry_size);
 	int rc = -1;
-	if (!ether_trim(value, buf, sizeof buf) || !f->parse_prefix(buf, x))
+	if (!cabo_copy_trimmed(value, buf, sizeof buf) || !f->parse_prefix(buf, x))
 		cabo_errh_error(errh, "expected %s", f->prefix_syntax);
 	else if (table_remove(r, x) == 0)
 		rc = 0;

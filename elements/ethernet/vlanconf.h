@@ -130,7 +130,7 @@ static inline int vlan_conf_write_handler(struct vlan_conf *c, enum vlan_handler
 {
 	char buf[64];
 	int64_t v = 0;
-	bool ok = ether_trim(value, buf, sizeof buf);
+	bool ok = cabo_copy_trimmed(value, buf, sizeof buf);
 	if (h == VLAN_H_TCI) {
 		int32_t tci;
 		bool anno;
@@ -184,7 +184,7 @@ static inline int vlan_encap_write_handler(struct vlan_conf *c, uint16_t *tci,
 	if (h == VLAN_H_ETHERTYPE) {
 		char buf[64];
 		uint64_t v;
-		if (!ether_trim(value, buf, sizeof buf) || !cabo_parse_uint(buf, &v) || v > 0xFFFF)
+		if (!cabo_copy_trimmed(value, buf, sizeof buf) || !cabo_parse_uint(buf, &v) || v > 0xFFFF)
 			return cabo_errh_error(errh, "ETHERTYPE: expected unsigned integer at most 0xFFFF");
 		*ethertype = (uint16_t)v;
 		return 0;

@@ -79,26 +79,7 @@ static void dec_batch(struct decflathlim *d, struct cabo_batch *b, struct cabo_b
 	b->count = kept;
 }
 
-static void decflathlim_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
-{
-	struct cabo_batch expired;
-	expired.count = 0;
-	dec_batch((struct decflathlim *)e, b, &expired);
-	cabo_output_push(e, 0, b);
-	cabo_output_push(e, 1, &expired);
-}
-
-static unsigned decflathlim_pull(struct cabo_element *e, unsigned port, struct cabo_batch *b,
-				 unsigned max)
-{
-	struct cabo_batch expired;
-	expired.count = 0;
-	if (!cabo_input_pull(e, 0, b, max))
-		return 0;
-	dec_batch((struct decflathlim *)e, b, &expired);
-	cabo_output_push(e, 1, &expired);
-	return b->count;
-}
+CABO_SPLIT_BATCH(decflathlim, struct decflathlim, dec_batch)
 
 static const struct cabo_handler decflathlim_handlers[] = {
 	{ "drops", cabo_read_u64_field, NULL, CABO_FIELD(struct decflathlim, drops), 0 },

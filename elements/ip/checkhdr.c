@@ -21,28 +21,12 @@ void checkhdr_reject(struct checkhdr *h, struct cabo_packet *p, int reason,
 		cabo_element_drop(&h->e, p, (unsigned)reason);
 }
 
-void checkhdr_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
+static void run_check(struct checkhdr *h, struct cabo_batch *b, struct cabo_batch *bad)
 {
-	struct checkhdr *h = (struct checkhdr *)e;
-	struct cabo_batch bad;
-	bad.count = 0;
-	h->check_batch(h, b, &bad);
-	cabo_output_push(e, 0, b);
-	cabo_output_push(e, 1, &bad);
+	h->check_batch(h, b, bad);
 }
 
-unsigned checkhdr_pull(struct cabo_element *e, unsigned port, struct cabo_batch *b,
-		       unsigned max)
-{
-	struct checkhdr *h = (struct checkhdr *)e;
-	struct cabo_batch bad;
-	bad.count = 0;
-	if (!cabo_input_pull(e, 0, b, max))
-		return 0;
-	h->check_batch(h, b, &bad);
-	cabo_output_push(e, 1, &bad);
-	return b->count;
-}
+CABO_SPLIT_BATCH_FUNCTIONS(, checkhdr, struct checkhdr, run_check)
 
 static int read_drops(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
 {

@@ -14,27 +14,12 @@ int dechop_configure(struct cabo_element *e, struct cabo_args *a)
 	return cabo_args_complete(a);
 }
 
-void dechop_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
+static void run_dec(struct dechop *d, struct cabo_batch *b, struct cabo_batch *expired)
 {
-	struct dechop *d = (struct dechop *)e;
-	struct cabo_batch expired;
-	expired.count = 0;
-	d->dec_batch(d, b, &expired);
-	cabo_output_push(e, 0, b);
-	cabo_output_push(e, 1, &expired);
+	d->dec_batch(d, b, expired);
 }
 
-unsigned dechop_pull(struct cabo_element *e, unsigned port, struct cabo_batch *b, unsigned max)
-{
-	struct dechop *d = (struct dechop *)e;
-	struct cabo_batch expired;
-	expired.count = 0;
-	if (!cabo_input_pull(e, 0, b, max))
-		return 0;
-	d->dec_batch(d, b, &expired);
-	cabo_output_push(e, 1, &expired);
-	return b->count;
-}
+CABO_SPLIT_BATCH_FUNCTIONS(, dechop, struct dechop, run_dec)
 
 const struct cabo_handler dechop_handlers[] = {
 	{ "drops", cabo_read_u64_field, NULL, CABO_FIELD(struct dechop, drops), 0 },

@@ -61,26 +61,7 @@ static void filter(struct dropbroadcasts *d, struct cabo_batch *b, struct cabo_b
 	b->count = kept;
 }
 
-static void dropbroadcasts_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
-{
-	struct cabo_batch bad;
-	bad.count = 0;
-	filter((struct dropbroadcasts *)e, b, &bad);
-	cabo_output_push(e, 0, b);
-	cabo_output_push(e, 1, &bad);
-}
-
-static unsigned dropbroadcasts_pull(struct cabo_element *e, unsigned port,
-				    struct cabo_batch *b, unsigned max)
-{
-	struct cabo_batch bad;
-	bad.count = 0;
-	if (!cabo_input_pull(e, 0, b, max))
-		return 0;
-	filter((struct dropbroadcasts *)e, b, &bad);
-	cabo_output_push(e, 1, &bad);
-	return b->count;
-}
+CABO_SPLIT_BATCH(dropbroadcasts, struct dropbroadcasts, filter)
 
 static const struct cabo_handler dropbroadcasts_handlers[] = {
 	{ "drops", cabo_read_u64_field, NULL, CABO_FIELD(struct dropbroadcasts, drops), 0 },

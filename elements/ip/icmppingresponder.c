@@ -102,26 +102,7 @@ static void respond(struct cabo_element *e, struct cabo_batch *b, struct cabo_ba
 	b->count = kept;
 }
 
-static void icmppingresponder_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
-{
-	struct cabo_batch other;
-	other.count = 0;
-	respond(e, b, &other);
-	cabo_output_push(e, 0, b);
-	cabo_output_push(e, 1, &other);
-}
-
-static unsigned icmppingresponder_pull(struct cabo_element *e, unsigned port,
-				       struct cabo_batch *b, unsigned max)
-{
-	struct cabo_batch other;
-	other.count = 0;
-	if (!cabo_input_pull(e, 0, b, max))
-		return 0;
-	respond(e, b, &other);
-	cabo_output_push(e, 1, &other);
-	return b->count;
-}
+CABO_SPLIT_BATCH(icmppingresponder, struct cabo_element, respond)
 
 CABO_ELEMENT_CLASS(icmppingresponder_class) = {
 	.name = "ICMPPingResponder", .port_count = "1/1-2", .processing = "a/ah",

@@ -306,26 +306,7 @@ static void process_batch(struct ipgwoptions *g, struct cabo_batch *b, struct ca
 	b->count = kept;
 }
 
-static void ipgwoptions_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
-{
-	struct cabo_batch bad;
-	bad.count = 0;
-	process_batch((struct ipgwoptions *)e, b, &bad);
-	cabo_output_push(e, 0, b);
-	cabo_output_push(e, 1, &bad);
-}
-
-static unsigned ipgwoptions_pull(struct cabo_element *e, unsigned port, struct cabo_batch *b,
-				 unsigned max)
-{
-	struct cabo_batch bad;
-	bad.count = 0;
-	if (!cabo_input_pull(e, 0, b, max))
-		return 0;
-	process_batch((struct ipgwoptions *)e, b, &bad);
-	cabo_output_push(e, 1, &bad);
-	return b->count;
-}
+CABO_SPLIT_BATCH(ipgwoptions, struct ipgwoptions, process_batch)
 
 static const struct cabo_handler ipgwoptions_handlers[] = {
 	{ "drops", cabo_read_u64_field, NULL, CABO_FIELD(struct ipgwoptions, drops), 0 },

@@ -156,26 +156,7 @@ static void store_batch(struct storeipaddress *s, struct cabo_batch *b, struct c
 	b->count = kept;
 }
 
-static void storeipaddress_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
-{
-	struct cabo_batch bad;
-	bad.count = 0;
-	store_batch((struct storeipaddress *)e, b, &bad);
-	cabo_output_push(e, 0, b);
-	cabo_output_push(e, 1, &bad);
-}
-
-static unsigned storeipaddress_pull(struct cabo_element *e, unsigned port,
-				    struct cabo_batch *b, unsigned max)
-{
-	struct cabo_batch bad;
-	bad.count = 0;
-	if (!cabo_input_pull(e, 0, b, max))
-		return 0;
-	store_batch((struct storeipaddress *)e, b, &bad);
-	cabo_output_push(e, 1, &bad);
-	return b->count;
-}
+CABO_SPLIT_BATCH(storeipaddress, struct storeipaddress, store_batch)
 
 CABO_ELEMENT_CLASS(storeipaddress_class) = {
 	.name = "StoreIPAddress", .port_count = "1/1-2", .processing = "a/ah",

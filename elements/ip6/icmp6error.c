@@ -347,28 +347,12 @@ static int read_src(struct cabo_element *e, const void *arg, struct cabo_strbuf 
 	return 0;
 }
 
-/* Trims surrounding whitespace into buf (size n); false if it does not fit. */
-static bool trim(const char *s, char *buf, size_t n)
-{
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	size_t len = strlen(s);
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n'
-		       || s[len - 1] == '\r'))
-		len--;
-	if (len >= n)
-		return false;
-	memcpy(buf, s, len);
-	buf[len] = 0;
-	return true;
-}
-
 static int write_src(struct cabo_element *e, const char *value, const void *arg,
 		     struct cabo_errh *errh)
 {
 	char buf[64];
 	uint8_t a[IP6_ALEN];
-	if (!trim(value, buf, sizeof buf) || !cabo_parse_ip6(buf, a))
+	if (!cabo_copy_trimmed(value, buf, sizeof buf) || !cabo_parse_ip6(buf, a))
 		return cabo_errh_error(errh, "expected IPv6 address");
 	memcpy(((struct icmp6error *)e)->src, a, IP6_ALEN);
 	return 0;
@@ -379,7 +363,7 @@ static int write_pmtu(struct cabo_element *e, const char *value, const void *arg
 {
 	char buf[32];
 	uint64_t v;
-	if (!trim(value, buf, sizeof buf) || !cabo_parse_uint(buf, &v) || v < IP6_MIN_MTU
+	if (!cabo_copy_trimmed(value, buf, sizeof buf) || !cabo_parse_uint(buf, &v) || v < IP6_MIN_MTU
 	    || v > UINT32_MAX)
 		return cabo_errh_error(errh, "expected integer between %d and %u", IP6_MIN_MTU,
 				       UINT32_MAX);
@@ -392,7 +376,7 @@ static int write_rate(struct cabo_element *e, const char *value, const void *arg
 {
 	char buf[64];
 	return icmperr_set_rate(&((struct icmp6error *)e)->limit,
-				trim(value, buf, sizeof buf) ? buf : NULL, errh);
+				cabo_copy_trimmed(value, buf, sizeof buf) ? buf : NULL, errh);
 }
 
 static const struct cabo_handler icmp6error_handlers[] = {

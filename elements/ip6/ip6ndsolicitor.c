@@ -587,7 +587,7 @@ static int write_handler(struct cabo_element *e, const char *value, const void *
 	struct ndsol *nd = (struct ndsol *)e;
 	char buf[128];
 	uint8_t ip[IP6_ALEN];
-	bool fits = ether_trim(value, buf, sizeof buf);
+	bool fits = cabo_copy_trimmed(value, buf, sizeof buf);
 	switch ((intptr_t)arg) {
 	case H_INSERT: {
 		char **w;

@@ -7,12 +7,15 @@
 #ifndef CABO_ELEMENTS_PCAP_ENCAP_H
 #define CABO_ELEMENTS_PCAP_ENCAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <pcap/pcap.h>
+
+#include "packet.h"
 
 struct cabo_encap_name {
 	const char *name;
@@ -95,6 +98,29 @@ static inline int cabo_encap_from_linktype(uint32_t linktype)
 	default:
 		return (int)linktype;
 	}
+}
+
+/* FORCE_IP: marks ip (room bytes before the end of p's data) as p's
+ * network header when it starts a complete-enough IPv4 or IPv6 header,
+ * with the transport header and, for IPv4, the destination address
+ * annotation.  Returns false, marking nothing, otherwise. */
+static inline bool cabo_encap_mark_ip(struct cabo_packet *p, const uint8_t *ip, uint32_t room)
+{
+	if (ip[0] >> 4 == 4) {
+		uint32_t hl = (ip[0] & 0xFu) * 4u;
+		if (hl < 20 || hl > room)
+			return false;
+		cabo_packet_set_network_header(p, ip);
+		cabo_packet_set_transport_header(p, ip + hl);
+		memcpy(&p->anno.dst.ip4, ip + 16, 4);
+		return true;
+	}
+	if (ip[0] >> 4 == 6 && room >= 40) {
+		cabo_packet_set_network_header(p, ip);
+		cabo_packet_set_transport_header(p, ip + 40);
+		return true;
+	}
+	return false;
 }
 
 #endif

@@ -338,23 +338,7 @@ static inline bool set_headers(struct fromdump *fd, struct cabo_packet *p)
 	}
 	if (off < 0 || (uint32_t)off >= p->length)
 		return false;
-	const uint8_t *ip = d + off;
-	uint32_t room = p->length - (uint32_t)off;
-	if (ip[0] >> 4 == 4) {
-		uint32_t hl = (ip[0] & 0xF) * 4u;
-		if (hl < 20 || hl > room)
-			return false;
-		cabo_packet_set_network_header(p, ip);
-		cabo_packet_set_transport_header(p, ip + hl);
-		memcpy(&p->anno.dst.ip4, ip + 16, 4);
-		return true;
-	}
-	if (ip[0] >> 4 == 6 && room >= 40) {
-		cabo_packet_set_network_header(p, ip);
-		cabo_packet_set_transport_header(p, ip + 40);
-		return true;
-	}
-	return false;
+	return cabo_encap_mark_ip(p, d + off, p->length - (uint32_t)off);
 }
 
 /* ---- Ending */

@@ -372,21 +372,7 @@ static bool set_headers(const struct fromdevice *fd, struct cabo_packet *p)
 		cabo_packet_set_network_header(p, ip);
 		return true;
 	}
-	if (ip[0] >> 4 == 4) {
-		uint32_t hl = (ip[0] & 0xFu) * 4u;
-		if (hl < 20 || hl > room)
-			return false;
-		cabo_packet_set_network_header(p, ip);
-		cabo_packet_set_transport_header(p, ip + hl);
-		memcpy(&p->anno.dst.ip4, ip + 16, 4);
-		return true;
-	}
-	if (ip[0] >> 4 == 6 && room >= 40) {
-		cabo_packet_set_network_header(p, ip);
-		cabo_packet_set_transport_header(p, ip + 40);
-		return true;
-	}
-	return false;
+	return cabo_encap_mark_ip(p, ip, room);
 }
 
 static int64_t kernel_time(struct msghdr *h)
