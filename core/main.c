@@ -1,5 +1,5 @@
 /* cabo: runs a router configuration (Click's userlevel driver, plus Cabo's
- * --check, --flatten, --dot and --elements). */
+ * --check, --flatten, --dot, --node and --elements). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,7 +15,7 @@
 
 enum {
 	OPT_CHECK = 256, OPT_FLATTEN, OPT_DOT, OPT_ELEMENTS, OPT_THREADS,
-	OPT_SIMTIME, OPT_HELP, OPT_VERSION, OPT_STATS, OPT_STATS_FORMAT,
+	OPT_SIMTIME, OPT_HELP, OPT_VERSION, OPT_STATS, OPT_STATS_FORMAT, OPT_NODE,
 };
 
 struct options {
@@ -26,7 +26,7 @@ struct options {
 	unsigned nhandlers;
 	const char **overrides;
 	unsigned noverrides;
-	bool quiet, check, flatten, dot, elements, simtime, stats;
+	bool quiet, check, flatten, dot, elements, simtime, stats, node;
 	enum cabo_stats_format stats_format;
 	unsigned threads;
 };
@@ -52,6 +52,8 @@ static void usage(FILE *out)
 	      "      --check              parse and configure only; report every error\n"
 	      "      --flatten            print the flattened configuration and exit\n"
 	      "      --dot                print the configuration graph (Graphviz) and exit\n"
+	      "      --node               read FILE as a virtual node's pipeline (input, output\n"
+	      "                           are its interfaces); with --check, --flatten, --dot\n"
 	      "      --elements           list the element classes and exit\n"
 	      "      --simtime            run on simulated time\n"
 	      "      --threads N          run N worker threads (default 1)\n"
@@ -74,6 +76,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "flatten", no_argument, NULL, OPT_FLATTEN },
 		{ "dot", no_argument, NULL, OPT_DOT },
+		{ "node", no_argument, NULL, OPT_NODE },
 		{ "elements", no_argument, NULL, OPT_ELEMENTS },
 		{ "simtime", no_argument, NULL, OPT_SIMTIME },
 		{ "threads", required_argument, NULL, OPT_THREADS },
@@ -98,6 +101,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_CHECK: o->check = true; break;
 		case OPT_FLATTEN: o->flatten = true; break;
 		case OPT_DOT: o->dot = true; break;
+		case OPT_NODE: o->node = true; break;
 		case OPT_ELEMENTS: o->elements = true; break;
 		case OPT_SIMTIME: o->simtime = true; break;
 		case OPT_THREADS: {
@@ -141,6 +145,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		fputs("cabo: give either a FILE or -e EXPR, not both\n", stderr);
 		return -1;
 	}
+	if (o->node && !o->check && !o->flatten && !o->dot) {
+		fputs("cabo: --node goes with --check, --flatten or --dot: a virtual node runs "
+		      "inside its host's VirtualNode\n", stderr);
+		return -1;
+	}
 	if (o->threads > 1 && o->simtime) {
 		fputs("cabo: --simtime runs on one worker thread (leave out --threads)\n", stderr);
 		return -1;
@@ -169,6 +178,7 @@ static int load_config(const struct options *o, struct cabo_config *config, char
 {
 	struct cabo_config_options copt = {
 		.overrides = o->overrides, .noverrides = o->noverrides, .is_class = is_element_class,
+		.interfaces = o->node,
 	};
 	if (o->expr) {
 		*text = cabo_xstrdup(o->expr);
