@@ -183,8 +183,8 @@ echo
 echo "2. Memory per virtual node: (VmRSS with 1000 nodes - VmRSS with none) / 1000, from /proc/PID/status while running"
 echo "   host alone: $m0 kB"
 awk -v a="$mi" -v b="$m0" 'BEGIN { printf "   idle node (Idle -> input -> Counter -> output -> Discard): %.1f kB/node\n", (a - b) / 1000 }'
-awk -v a="$mb" -v b="$m0" 'BEGIN { printf "   busy node, own source (clones, no copies), after warm-up:  %.1f kB/node\n", (a - b) / 1000 }'
-awk -v a="$mf" -v b="$m0" 'BEGIN { printf "   busy node fed by a host source (copies in and out):        %.1f kB/node\n", (a - b) / 1000 }'
+awk -v a="$mb" -v b="$m0" 'BEGIN { printf "   busy node, own source (clones, no copies), after warm-up:    %.1f kB/node\n", (a - b) / 1000 }'
+awk -v a="$mf" -v b="$m0" 'BEGIN { printf "   busy node fed by a host source (packets queued at its door): %.1f kB/node\n", (a - b) / 1000 }'
 
 # ---- 3. Scheduler overhead per task switch
 
