@@ -92,6 +92,11 @@ int64_t cabo_element_now(const struct cabo_element *e)
 	return cabo_master_now(e->router->master);
 }
 
+int64_t cabo_element_now_coarse(const struct cabo_element *e)
+{
+	return cabo_master_now_coarse(e->router->master);
+}
+
 struct cabo_pool *cabo_element_pool(const struct cabo_element *e)
 {
 	return e->router->pool;

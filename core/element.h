@@ -244,6 +244,9 @@ static inline void cabo_batch_apply(struct cabo_element *e, struct cabo_batch *b
 
 /* Time on the router's clock (real or simulated), nanoseconds since the epoch. */
 int64_t cabo_element_now(const struct cabo_element *e);
+/* The same, as the worker last read it (cabo_master_now_coarse): for
+ * millisecond uses on the fast path, without a clock read per batch. */
+int64_t cabo_element_now_coarse(const struct cabo_element *e);
 /* The packet pool of the element's pipeline. */
 struct cabo_pool *cabo_element_pool(const struct cabo_element *e);
 /* Asks the element's router to stop (sources with STOP true, Script stop). */

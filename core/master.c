@@ -41,6 +41,16 @@ int64_t cabo_master_now(const struct cabo_master *m)
 	return m->simtime ? m->sim_now_ns : wall_clock_ns();
 }
 
+/* The clock as this thread's worker loop last read it, or 0 outside one. */
+static _Thread_local int64_t worker_clock_ns;
+
+int64_t cabo_master_now_coarse(const struct cabo_master *m)
+{
+	if (m->simtime || !worker_clock_ns)
+		return cabo_master_now(m);
+	return worker_clock_ns;
+}
+
 void cabo_master_warp(struct cabo_master *m, int64_t now_ns)
 {
 	if (m->simtime && now_ns > m->sim_now_ns)
@@ -465,6 +475,7 @@ void cabo_timer_unschedule(struct cabo_timer *t)
 static bool run_timers(struct cabo_worker *w)
 {
 	int64_t now = cabo_master_now(w->master);
+	worker_clock_ns = now;
 	bool fired = false;
 	while (w->nheap && w->heap[0]->expiry_ns <= now) {
 		struct cabo_timer *t = w->heap[0];
@@ -559,6 +570,7 @@ static void idle(struct cabo_worker *w)
 		wait = 0;
 	cabo_worker_wait(w, wait);
 	atomic_store_explicit(&w->sleeping, false, memory_order_relaxed);
+	worker_clock_ns = wall_clock_ns();
 }
 
 static void worker_loop(struct cabo_worker *w)
@@ -567,6 +579,7 @@ static void worker_loop(struct cabo_worker *w)
 	unsigned rounds = 0;
 	uint64_t now = 0, timers_checked = 0;
 	cabo_thread_index = w->index;
+	worker_clock_ns = cabo_master_now(m);
 	while (!atomic_load_explicit(&m->stopping, memory_order_acquire)) {
 		take_wakes(w);
 		bool worked = run_tasks(w, &now);
@@ -591,6 +604,7 @@ static void worker_loop(struct cabo_worker *w)
 		if (!worked)
 			idle(w);
 	}
+	worker_clock_ns = 0;
 }
 
 static void *worker_thread(void *arg)

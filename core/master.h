@@ -66,6 +66,11 @@ int cabo_master_run(struct cabo_master *m);
 void cabo_master_signal_stop(struct cabo_master *m);
 
 int64_t cabo_master_now(const struct cabo_master *m);
+/* The clock as the running worker last read it: up to a round of task runs
+ * old (about 10 us while busy, never across a sleep), for what needs
+ * milliseconds (rates, timeouts) and runs once per batch.  Exact outside
+ * worker loops and on simulated time. */
+int64_t cabo_master_now_coarse(const struct cabo_master *m);
 /* Simulated time only: moves the clock forward (FromDump TIMING). */
 void cabo_master_warp(struct cabo_master *m, int64_t now_ns);
 

@@ -436,7 +436,7 @@ static void handle_reply(struct arpquerier *aq, struct cabo_packet *p, int64_t n
 static void arpquerier_push(struct cabo_element *e, unsigned port, struct cabo_batch *b)
 {
 	struct arpquerier *aq = (struct arpquerier *)e;
-	int64_t now = cabo_element_now(e);
+	int64_t now = cabo_element_now_coarse(e);   /* timeouts are in seconds */
 	struct nbr_out o;
 	nbr_out_init(&o);
 	for (unsigned i = 0; i < b->count; i++) {

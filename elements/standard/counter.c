@@ -86,6 +86,8 @@ static void ewma_update_zeros(struct rate_ewma *r, int64_t n)
 static inline void ewma_update(struct rate_ewma *r, int64_t now_ns, uint64_t delta)
 {
 	int64_t epoch = now_ns / EPOCH_NS;
+	if (epoch < r->epoch)   /* a coarser clock, or the wall clock set back */
+		epoch = r->epoch;
 	if (epoch != r->epoch) {
 		ewma_update_one(r, r->current);
 		if (epoch > r->epoch + 1)
@@ -250,7 +252,7 @@ static inline void count_batch(struct counter *c, const struct cabo_batch *b)
 	uint64_t before = c->count;
 	c->count += n;
 	c->byte_count += bytes;
-	int64_t now = cabo_element_now(&c->e);
+	int64_t now = cabo_element_now_coarse(&c->e);
 	ewma_update(&c->rate, now, n);
 	ewma_update(&c->byte_rate, now, bytes);
 
