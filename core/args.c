@@ -624,3 +624,23 @@ bool cabo_copy_trimmed(const char *s, char *buf, size_t n)
 	buf[len] = 0;
 	return true;
 }
+
+void cabo_format_interval(struct cabo_strbuf *out, int64_t ns)
+{
+	if (ns >= 0 && ns < 1000000000) {
+		if (ns % 1000000 == 0)
+			cabo_strbuf_printf(out, "%lldms", (long long)(ns / 1000000));
+		else if (ns % 1000 == 0)
+			cabo_strbuf_printf(out, "%lldus", (long long)(ns / 1000));
+		else
+			cabo_strbuf_printf(out, "%lldns", (long long)ns);
+		return;
+	}
+	long long sec = ns / 1000000000, sub = ns % 1000000000;
+	if (sub < 0)
+		sub = -sub;
+	if (sub % 1000 == 0)
+		cabo_strbuf_printf(out, "%lld.%06llds", sec, sub / 1000);
+	else
+		cabo_strbuf_printf(out, "%lld.%09llds", sec, sub);
+}

@@ -113,6 +113,9 @@ void cabo_free_strings(char **v, unsigned n);
 void cabo_format_ip4(uint32_t addr_be, char buf[16]);
 void cabo_format_ether(const uint8_t addr[6], char buf[18]);
 void cabo_format_ip6(const uint8_t addr[16], char buf[40]);
+/* Click's Timestamp::unparse_interval: "250ms", "10us", "1.500000s". */
+struct cabo_strbuf;
+void cabo_format_interval(struct cabo_strbuf *out, int64_t ns);
 
 /* Copies s without surrounding whitespace into buf (size n); false if it
  * does not fit.  For handler values, which arrive untrimmed. */

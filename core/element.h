@@ -165,6 +165,15 @@ static inline void cabo_output_push_or_drop(struct cabo_element *e, unsigned por
 		cabo_element_drop(e, p, reason);
 }
 
+/* For simple actions that refuse a packet: output 1 when there is one, else
+ * a drop with `reason'.  Returns NULL, what the action returns. */
+static inline struct cabo_packet *cabo_element_reject(struct cabo_element *e,
+						      struct cabo_packet *p, unsigned reason)
+{
+	cabo_output_push_or_drop(e, 1, p, reason);
+	return NULL;
+}
+
 /* Counts a drop whose packet is already gone (a failed copy, say). */
 static inline void cabo_element_count_drop(struct cabo_element *e, unsigned reason)
 {

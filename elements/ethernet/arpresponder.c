@@ -133,19 +133,19 @@ static struct cabo_packet *arpresponder_simple_action(struct cabo_element *e,
 {
 	struct responder *ar = (struct responder *)e;
 	if (p->length < ETHER_HLEN + ARP_ETHER_IP_LEN)
-		return responder_reject(e, p, DROP_SHORT);
+		return cabo_element_reject(e, p, DROP_SHORT);
 	const uint8_t *eh = p->data, *ah = p->data + ETHER_HLEN;
 	if (ether_get16(eh + ETHER_TYPE) != ETHERTYPE_ARP
 	    || ether_get16(ah + ARP_HRD) != ARPHRD_ETHER
 	    || ether_get16(ah + ARP_PRO) != ETHERTYPE_IP
 	    || ah[ARP_HLN] != ETHER_ALEN || ah[ARP_PLN] != 4
 	    || ether_get16(ah + ARP_OP) != ARPOP_REQUEST)
-		return responder_reject(e, p, DROP_NOT_QUERY);
+		return cabo_element_reject(e, p, DROP_NOT_QUERY);
 	uint32_t tpa;
 	memcpy(&tpa, ah + ARP_TPA, 4);
 	const uint8_t *eth = lookup(ar, tpa);
 	if (!eth)
-		return responder_reject(e, p, DROP_NO_ENTRY);
+		return cabo_element_reject(e, p, DROP_NO_ENTRY);
 
 	struct cabo_packet *q = cabo_packet_alloc(cabo_element_pool(e), ETHER_HLEN + ARP_ETHER_IP_LEN);
 	if (!q) {

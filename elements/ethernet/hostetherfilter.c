@@ -76,25 +76,15 @@ static int hostetherfilter_configure(struct cabo_element *e, struct cabo_args *a
 	return 0;
 }
 
-static struct cabo_packet *filter_out(struct cabo_element *e, struct cabo_packet *p,
-				      unsigned reason)
-{
-	if (e->noutputs > 1)
-		cabo_output_push_one(e, 1, p);
-	else
-		cabo_element_drop(e, p, reason);
-	return NULL;
-}
-
 static struct cabo_packet *hostetherfilter_simple_action(struct cabo_element *e,
 							  struct cabo_packet *p)
 {
 	struct hostetherfilter *h = (struct hostetherfilter *)e;
 	if (p->length < h->offset || p->length - h->offset < 2 * ETHER_ALEN)
-		return filter_out(e, p, DROP_SHORT);
+		return cabo_element_reject(e, p, DROP_SHORT);
 	const uint8_t *eh = p->data + h->offset;
 	if (h->drop_own && memcmp(eh + ETHER_SRC, h->addr, ETHER_ALEN) == 0)
-		return filter_out(e, p, DROP_OWN);
+		return cabo_element_reject(e, p, DROP_OWN);
 	if (memcmp(eh + ETHER_DST, h->addr, ETHER_ALEN) == 0) {
 		p->anno.packet_type = CABO_PACKET_HOST;
 	} else if (ether_is_broadcast(eh + ETHER_DST)) {
@@ -104,7 +94,7 @@ static struct cabo_packet *hostetherfilter_simple_action(struct cabo_element *e,
 	} else {
 		p->anno.packet_type = CABO_PACKET_OTHERHOST;
 		if (h->drop_other)
-			return filter_out(e, p, DROP_OTHER);
+			return cabo_element_reject(e, p, DROP_OTHER);
 	}
 	return p;
 }

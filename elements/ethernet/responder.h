@@ -42,18 +42,6 @@ int responder_configure(struct cabo_element *e, struct cabo_args *a);
 void responder_cleanup(struct cabo_element *e);
 extern const struct cabo_handler responder_handlers[];   /* table, add, remove */
 
-/* A packet not answered goes to output 1 when there is one, else is
- * dropped with reason.  Returns NULL for simple_action. */
-static inline struct cabo_packet *responder_reject(struct cabo_element *e, struct cabo_packet *p,
-						   unsigned reason)
-{
-	if (e->noutputs > 1)
-		cabo_output_push_one(e, 1, p);
-	else
-		cabo_element_drop(e, p, reason);
-	return NULL;
-}
-
 /* The answer q keeps the annotations of the query p it answers. */
 static inline void responder_copy_annos(struct cabo_packet *q, const struct cabo_packet *p)
 {

@@ -70,13 +70,8 @@ static struct cabo_packet *storeetheraddress_simple_action(struct cabo_element *
 							    struct cabo_packet *p)
 {
 	struct storeetheraddress *s = (struct storeetheraddress *)e;
-	if (p->length < s->offset + ETHER_ALEN) {
-		if (e->noutputs > 1)
-			cabo_output_push_one(e, 1, p);
-		else
-			cabo_element_drop(e, p, DROP_RANGE);
-		return NULL;
-	}
+	if (p->length < s->offset + ETHER_ALEN)
+		return cabo_element_reject(e, p, DROP_RANGE);
 	p = cabo_packet_writable(p);
 	if (!p)
 		return NULL;

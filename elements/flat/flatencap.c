@@ -184,7 +184,7 @@ static int write_id(struct cabo_element *e, const char *value, const void *arg,
 	struct flatencap *x = (struct flatencap *)e;
 	int which = (int)(intptr_t)arg;
 	char buf[64];
-	if (!flat_trim(value, buf, sizeof buf) || !parse_id_arg(x, which, buf))
+	if (!cabo_copy_trimmed(value, buf, sizeof buf) || !parse_id_arg(x, which, buf))
 		return cabo_errh_error(errh, "%s: expected flat id or FROM_IP",
 				       which == SRC ? "SRC" : "DST");
 	return 0;
@@ -204,7 +204,7 @@ static int write_byte(struct cabo_element *e, const char *value, const void *arg
 	char buf[64];
 	uint64_t u;
 	int v = -1;
-	if (!flat_trim(value, buf, sizeof buf))
+	if (!cabo_copy_trimmed(value, buf, sizeof buf))
 		v = -1;
 	else if ((uintptr_t)arg == FLAT_NEXT)
 		v = flat_parse_next(buf);

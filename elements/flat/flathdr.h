@@ -152,19 +152,4 @@ static inline int flat_parse_next(const char *s)
 	return cabo_parse_uint(s, &v) && v <= 255 ? (int)v : -1;
 }
 
-/* Copies s without surrounding whitespace into buf (size n); false if it
- * does not fit (handler values). */
-static inline bool flat_trim(const char *s, char *buf, size_t n)
-{
-	s += strspn(s, " \t\r\n");
-	size_t len = strlen(s);
-	while (len && strchr(" \t\r\n", s[len - 1]))
-		len--;
-	if (len >= n)
-		return false;
-	memcpy(buf, s, len);
-	buf[len] = 0;
-	return true;
-}
-
 #endif

@@ -252,9 +252,9 @@ enum { H_ADD, H_SET, H_REMOVE, H_CLEAR, H_LOOKUP };
 static int parse_id_value(const char *value, uint8_t id[FLAT_ID_LEN], struct cabo_errh *errh)
 {
 	char buf[64];
-	if (!flat_trim(value, buf, sizeof buf) || !flat_parse_id(buf, id))
+	if (!cabo_copy_trimmed(value, buf, sizeof buf) || !flat_parse_id(buf, id))
 		return cabo_errh_error(errh, "expected flat id, not '%s'",
-				       flat_trim(value, buf, sizeof buf) ? buf : value);
+				       cabo_copy_trimmed(value, buf, sizeof buf) ? buf : value);
 	return 0;
 }
 

@@ -191,12 +191,12 @@ static struct cabo_packet *ndadv_simple_action(struct cabo_element *e, struct ca
 	const uint8_t *sllao = NULL;
 	int reason = check(p, &sllao);
 	if (reason >= 0)
-		return responder_reject(e, p, (unsigned)reason);
+		return cabo_element_reject(e, p, (unsigned)reason);
 	const uint8_t *eh = p->data, *ip = eh + ETHER_HLEN, *icmp = ip + IP6H_LEN;
 	const uint8_t *target = icmp + ND_TARGET;
 	const struct entry *x = lookup(nd, target);
 	if (!x)
-		return responder_reject(e, p, DROP_NO_ENTRY);
+		return cabo_element_reject(e, p, DROP_NO_ENTRY);
 
 	struct cabo_packet *q = cabo_packet_alloc(cabo_element_pool(e), ADVERT_LEN);
 	if (!q) {

@@ -271,7 +271,7 @@ static int read_param(struct cabo_element *e, const void *arg, struct cabo_strbu
 	struct linkunqueue *l = (struct linkunqueue *)e;
 	switch ((intptr_t)arg) {
 	case H_LATENCY:
-		sched_unparse_interval(out, l->latency_ns);
+		cabo_format_interval(out, l->latency_ns);
 		break;
 	case H_BANDWIDTH:
 		sched_unparse_bandwidth(out, l->bytes_per_sec);

@@ -116,26 +116,6 @@ char *sched_args_read_list(struct cabo_args *a, const char *kw)
 
 /* ---- Unparsers */
 
-void sched_unparse_interval(struct cabo_strbuf *out, int64_t ns)
-{
-	if (ns >= 0 && ns < 1000000000) {
-		if (ns % 1000000 == 0)
-			cabo_strbuf_printf(out, "%lldms", (long long)(ns / 1000000));
-		else if (ns % 1000 == 0)
-			cabo_strbuf_printf(out, "%lldus", (long long)(ns / 1000));
-		else
-			cabo_strbuf_printf(out, "%lldns", (long long)ns);
-		return;
-	}
-	long long sec = ns / 1000000000, sub = ns % 1000000000;
-	if (sub < 0)
-		sub = -sub;
-	if (sub % 1000 == 0)
-		cabo_strbuf_printf(out, "%lld.%06llds", sec, sub / 1000);
-	else
-		cabo_strbuf_printf(out, "%lld.%09llds", sec, sub);
-}
-
 /* Prints x with up to `digits` fraction digits, trailing zeros removed
  * (Click's cp_unparse_real10). */
 static void unparse_real(struct cabo_strbuf *out, double x, int digits)

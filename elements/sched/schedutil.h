@@ -109,8 +109,6 @@ char *sched_args_read_list(struct cabo_args *a, const char *kw);
 
 /* ---- Click's unparsers */
 
-/* Timestamp::unparse_interval: "250ms", "10us", "1.500000s". */
-void sched_unparse_interval(struct cabo_strbuf *out, int64_t ns);
 /* BandwidthArg::unparse: "10Mbps", "384kbps", "1.5Gbps", "1000MBps" (from
  * 2^29 bytes per second up). */
 void sched_unparse_bandwidth(struct cabo_strbuf *out, double bytes_per_sec);

@@ -150,30 +150,11 @@ static void timedsource_fire(struct cabo_timer *t)
 
 enum { H_INTERVAL, H_HEADROOM };
 
-/* Click's Timestamp::unparse_interval. */
-static void unparse_interval(struct cabo_strbuf *out, int64_t ns)
-{
-	if (ns >= 0 && ns < 1000000000) {
-		if (ns % 1000000 == 0)
-			cabo_strbuf_printf(out, "%lldms", (long long)(ns / 1000000));
-		else if (ns % 1000 == 0)
-			cabo_strbuf_printf(out, "%lldus", (long long)(ns / 1000));
-		else
-			cabo_strbuf_printf(out, "%lldns", (long long)ns);
-		return;
-	}
-	long long sec = ns / 1000000000, sub = ns % 1000000000;
-	if (sub % 1000 == 0)
-		cabo_strbuf_printf(out, "%lld.%06llds", sec, sub / 1000);
-	else
-		cabo_strbuf_printf(out, "%lld.%09llds", sec, sub);
-}
-
 static int read_param(struct cabo_element *e, const void *arg, struct cabo_strbuf *out)
 {
 	struct timedsource *s = (struct timedsource *)e;
 	if ((intptr_t)arg == H_INTERVAL)
-		unparse_interval(out, s->interval_ns);
+		cabo_format_interval(out, s->interval_ns);
 	else
 		cabo_strbuf_printf(out, "%lld", (long long)s->src.headroom);
 	return 0;
