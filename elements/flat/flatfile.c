@@ -5,12 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entryfile.h"
 #include "flattable.h"
 
 const char flat_entry_syntax[] = "ID OUTPUT [NEXTHOP]";
-
-/* A FILE's bad lines are all counted; this many are shown. */
-enum { MAX_FILE_ERRORS = 100 };
 
 static bool is_blank(char c)
 {
@@ -92,6 +90,21 @@ static size_t count_lines(FILE *f)
 	return n + 1;
 }
 
+struct file_load {
+	struct flat_table *t;
+	unsigned noutputs;
+	int control;
+};
+
+static char *add_entry(void *arg, const char *s, size_t n)
+{
+	const struct file_load *l = arg;
+	uint8_t id[FLAT_ID_LEN];
+	uint64_t value;
+	char *why = flat_parse_entry(s, n, l->noutputs, l->control, id, &value);
+	return why ? why : flat_table_add_entry(l->t, id, value, false);
+}
+
 int flat_table_load_file(struct flat_table *t, const char *path, unsigned noutputs,
 			 int control, struct cabo_errh *errh)
 {
@@ -102,33 +115,8 @@ int flat_table_load_file(struct flat_table *t, const char *path, unsigned noutpu
 		fclose(f);
 		return cabo_errh_error(errh, "FILE: %s: no memory for the table", path);
 	}
-	unsigned before = errh->nerrors, lineno = 0, bad = 0;
-	char *line = NULL;
-	size_t cap = 0;
-	while (getline(&line, &cap, f) >= 0) {
-		lineno++;
-		size_t n = strcspn(line, "#\n");
-		const char *s = line;
-		while (n && (*s == ' ' || *s == '\t' || *s == '\r'))
-			s++, n--;
-		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-			n--;
-		if (!n)
-			continue;
-		uint8_t id[FLAT_ID_LEN];
-		uint64_t value;
-		char *why = flat_parse_entry(s, n, noutputs, control, id, &value);
-		if (!why)
-			why = flat_table_add_entry(t, id, value, false);
-		if (why && ++bad <= MAX_FILE_ERRORS)
-			cabo_errh_error(errh, "%s:%u: %s", path, lineno, why);
-		free(why);
-	}
-	if (bad > MAX_FILE_ERRORS)
-		cabo_errh_error(errh, "%s: %u more bad lines not shown", path, bad - MAX_FILE_ERRORS);
-	if (ferror(f))
-		cabo_errh_error(errh, "FILE: %s: %s", path, strerror(errno));
-	free(line);
+	struct file_load l = { t, noutputs, control };
+	int r = cabo_entryfile_read(f, path, add_entry, &l, errh);
 	fclose(f);
-	return errh->nerrors == before ? 0 : -1;
+	return r;
 }

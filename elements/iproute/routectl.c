@@ -7,8 +7,7 @@
 
 #include "routectl.h"
 
-/* A route FILE's bad lines are all counted; this many are shown. */
-enum { MAX_FILE_ERRORS = 100 };
+#include "entryfile.h"
 
 /* Room for one route of either family. */
 struct route_buf {
@@ -122,36 +121,28 @@ static char *add_line(const struct cabo_routectl_family *f, void *table, const c
 	return add_configured(f, table, r.bytes);
 }
 
+struct file_load {
+	const struct cabo_routectl_family *f;
+	void *table;
+	unsigned noutputs;
+};
+
+static char *add_entry(void *arg, const char *s, size_t n)
+{
+	const struct file_load *l = arg;
+	return add_line(l->f, l->table, s, n, l->noutputs);
+}
+
 int cabo_routectl_load_file(const struct cabo_routectl_family *f, void *table,
 			    const char *path, unsigned noutputs, struct cabo_errh *errh)
 {
 	FILE *file = fopen(path, "r");
 	if (!file)
 		return cabo_errh_error(errh, "FILE: %s: %s", path, strerror(errno));
-	unsigned before = errh->nerrors, lineno = 0, bad = 0;
-	char *line = NULL;
-	size_t cap = 0;
-	while (getline(&line, &cap, file) >= 0) {
-		lineno++;
-		line[strcspn(line, "#\n")] = 0;
-		const char *s = line + strspn(line, " \t\r");
-		size_t end = strlen(s);
-		while (end && strchr(" \t\r", s[end - 1]))
-			end--;
-		if (!end)
-			continue;
-		char *why = add_line(f, table, s, end, noutputs);
-		if (why && ++bad <= MAX_FILE_ERRORS)
-			cabo_errh_error(errh, "%s:%u: %s", path, lineno, why);
-		free(why);
-	}
-	if (bad > MAX_FILE_ERRORS)
-		cabo_errh_error(errh, "%s: %u more bad lines not shown", path, bad - MAX_FILE_ERRORS);
-	if (ferror(file))
-		cabo_errh_error(errh, "FILE: %s: %s", path, strerror(errno));
-	free(line);
+	struct file_load l = { f, table, noutputs };
+	int r = cabo_entryfile_read(file, path, add_entry, &l, errh);
 	fclose(file);
-	return errh->nerrors == before ? 0 : -1;
+	return r;
 }
 
 /* ======================================================================
